@@ -1,0 +1,23 @@
+"""The ``bench`` command line: each command parses arguments, calls one function, prints."""
+
+from __future__ import annotations
+
+import typer
+
+from bench.cli import datasets, env, report, run
+
+app = typer.Typer(
+    name="bench",
+    help="EmbedBench: does a neural encoder's embedding make XGBoost better?",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("run")(run.run)
+app.command("datasets")(datasets.datasets)
+app.command("report")(report.report)
+app.command("env")(env.env)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,229 @@
+"""Typed suite files.
+
+A suite file is data (TOML), never code. It is validated with pydantic models that reject
+unknown keys, and every problem is reported as ``FILE: KEY: what was expected, got what``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bench.errors import ConfigError
+
+FeatureSet = Literal["raw", "emb", "raw+emb"]
+FEATURE_SETS: tuple[FeatureSet, ...] = ("raw", "emb", "raw+emb")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MetricsConfig(_Strict):
+    classification: Literal["accuracy", "balanced_accuracy", "log_loss", "roc_auc"] = "accuracy"
+    regression: Literal["rmse", "mae", "r2"] = "rmse"
+
+
+class RunConfig(_Strict):
+    folds: int = Field(3, ge=2, le=100)
+    repeats: int = Field(1, ge=1, le=100)
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    encoders: list[str] = Field(default_factory=lambda: ["ae", "mlp", "pca"])
+    feature_sets: list[FeatureSet] = Field(default_factory=lambda: list(FEATURE_SETS))
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    validation_fraction: float = Field(0.2, gt=0.0, lt=0.5)
+    use_official_splits: bool = True
+
+    @field_validator("seeds", "encoders", "feature_sets")
+    @classmethod
+    def _unique(cls, v: list[Any]) -> list[Any]:
+        if len(set(v)) != len(v):
+            raise ValueError(f"entries must be unique, got {v}")
+        return v
+
+
+class XGBoostConfig(BaseModel):
+    """Parameters passed to XGBoost; any XGBoost parameter is accepted (checked at load time).
+
+    ``device``, ``seed``/``random_state`` and ``nthread``/``n_jobs`` are set by the harness.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    n_estimators: int = Field(300, ge=1)
+    learning_rate: float = Field(0.1, gt=0.0)
+    max_depth: int = Field(6, ge=0)
+    early_stopping_rounds: int | None = Field(20, ge=1)
+    tree_method: Literal["hist", "approx", "exact"] = "hist"
+
+    @model_validator(mode="after")
+    def _check_extra(self) -> XGBoostConfig:
+        reserved = {"device", "seed", "random_state", "nthread", "n_jobs", "num_class"}
+        extra = set(self.model_extra or {})
+        bad = extra & reserved
+        if bad:
+            raise ValueError(f"{sorted(bad)} are set by the harness and cannot be configured")
+        unknown = extra - _xgboost_parameter_names()
+        if unknown:
+            raise ValueError(f"unknown XGBoost parameters {sorted(unknown)}")
+        return self
+
+
+def _xgboost_parameter_names() -> set[str]:
+    import xgboost
+
+    names = set(xgboost.XGBModel().get_params())
+    # Booster parameters that the sklearn wrapper passes through as **kwargs.
+    names |= {"eta", "lambda", "alpha", "max_leaves", "max_bin", "grow_policy",
+              "colsample_bynode", "colsample_bylevel", "min_split_loss", "sampling_method",
+              "max_cat_to_onehot", "max_delta_step", "scale_pos_weight"}
+    return names
+
+
+class EmbeddedSpec(_Strict):
+    source: Literal["embedded"]
+    name: str
+
+
+class SklearnSpec(_Strict):
+    source: Literal["sklearn"]
+    name: str
+
+
+class LocalSpec(_Strict):
+    source: Literal["local"]
+    path: Path
+    target: str = "target"
+    name: str | None = None
+    task: Literal["classification", "regression"] | None = None
+    categorical: list[str] | None = None
+
+
+DatasetSpec = Annotated[EmbeddedSpec | SklearnSpec | LocalSpec, Field(discriminator="source")]
+
+
+class Suite(_Strict):
+    """A benchmark suite: which datasets, which encoders, how to evaluate."""
+
+    name: str
+    description: str = ""
+    seed: int = 0
+    run: RunConfig = Field(default_factory=RunConfig)
+    xgboost: XGBoostConfig = Field(default_factory=XGBoostConfig)
+    encoders: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    datasets: list[DatasetSpec] = Field(min_length=1)
+    base_dir: Path = Field(Path("."), exclude=True)
+
+    @model_validator(mode="after")
+    def _check_encoders(self) -> Suite:
+        from bench.encoders import check_encoder_params
+
+        for name in self.run.encoders:
+            check_encoder_params(name, self.encoders.get(name, {}))
+        for name, params in self.encoders.items():
+            check_encoder_params(name, params)
+        return self
+
+    def with_overrides(self, **changes: Any) -> Suite:
+        """Return a copy with ``run`` fields replaced (``None`` values are ignored)."""
+        run = {k: v for k, v in changes.items() if v is not None}
+        if not run:
+            return self
+        data = self.model_dump()
+        data["run"].update(run)
+        data["base_dir"] = self.base_dir
+        return load_suite_data(data, where=f"suite {self.name!r} with command-line overrides")
+
+    def config_hash(self) -> str:
+        """Hash of everything that changes results (not the name or description)."""
+        payload = self.model_dump(mode="json", exclude={"name", "description", "base_dir"})
+        text = json.dumps(payload, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def suite_dirs() -> list[Path]:
+    """Folders searched for named suites: the packaged copy, then the source checkout's."""
+    dirs = [Path(str(resources.files("bench") / "suites"))]
+    checkout = Path(__file__).resolve().parent.parent / "suites"
+    if checkout not in dirs:
+        dirs.append(checkout)
+    return [d for d in dirs if d.is_dir()]
+
+
+def available_suites() -> list[str]:
+    return sorted({p.stem for d in suite_dirs() for p in d.glob("*.toml")})
+
+
+def resolve_suite_path(name_or_path: str | Path) -> Path:
+    """A path to an existing file, or the name of a shipped suite."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ConfigError("suite file not found", where=str(path))
+        return path
+    for d in suite_dirs():
+        candidate = d / f"{name_or_path}.toml"
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"unknown suite {str(name_or_path)!r}; shipped suites: {', '.join(available_suites())}"
+    )
+
+
+def load_suite(name_or_path: str | Path) -> Suite:
+    """Load and validate a suite by name (``quick``) or path (``my_suite.toml``)."""
+    path = resolve_suite_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", where=str(path)) from None
+    data.setdefault("name", path.stem)
+    data["base_dir"] = path.parent
+    return load_suite_data(data, where=str(path))
+
+
+def load_suite_data(data: Mapping[str, Any], *, where: str) -> Suite:
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc), where=where) from None
+    except ConfigError as exc:
+        raise ConfigError(exc.message, where=where) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    """The first validation problem as ``key: expected ..., got ...``."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    text = f"{loc}: {msg}" if loc else msg
+    if err["type"] not in ("missing",) and "input" in err:
+        shown = repr(err["input"])
+        if len(shown) <= 60 and err["type"] != "extra_forbidden":
+            text += f", got {shown}"
+    more = len(exc.errors()) - 1
+    return text + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+
+
+def _is_union_tag(part: object) -> bool:
+    return part in ("embedded", "sklearn", "local", "openml")

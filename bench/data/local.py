@@ -1,0 +1,93 @@
+"""Local files: csv, tsv (optionally gzipped) and parquet.
+
+Categorical columns come from the suite (``categorical = [...]``) or a PMLB-style
+``NAME.metadata.yaml`` beside the file; text columns are categorical anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+
+from bench.data.dataset import Dataset
+from bench.data.embedded import pmlb_categorical
+from bench.data.normalize import normalize
+from bench.errors import DataError
+
+READERS = {
+    ".csv": lambda p: pd.read_csv(p),
+    ".tsv": lambda p: pd.read_csv(p, sep="\t"),
+    ".parquet": lambda p: pd.read_parquet(p),
+    ".pq": lambda p: pd.read_parquet(p),
+}
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a table, turning any parse failure into one line naming the file."""
+    reader = READERS.get(_suffix(path))
+    if reader is None:
+        raise DataError(f"unsupported file type; expected one of {', '.join(READERS)} (optionally .gz)",
+                        where=str(path))
+    if not path.is_file():
+        raise DataError("file not found", where=str(path))
+    try:
+        frame = reader(path)
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty", where=str(path)) from None
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError,
+            pd.errors.ParserError, pyarrow.ArrowException) as exc:
+        raise DataError(f"cannot read ({type(exc).__name__}: {_first_line(exc)})",
+                        where=str(path)) from None
+    columns = _text_header(path) if _suffix(path) in (".csv", ".tsv") else list(frame.columns)
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise DataError(f"duplicate column names: {duplicated}", where=str(path))
+    return frame
+
+
+def _text_header(path: Path) -> list[str]:
+    """The raw header row (pandas renames duplicates to ``a.1``, hiding them)."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
+        delimiter = "\t" if _suffix(path) == ".tsv" else ","
+        return next(csv.reader(fh, delimiter=delimiter), [])
+
+
+def load_local(
+    path: Path,
+    *,
+    target: str = "target",
+    name: str | None = None,
+    task: str | None = None,
+    categorical: list[str] | None = None,
+) -> Dataset:
+    frame = read_table(path)
+    stem = path.name.split(".")[0]
+    if categorical is None:
+        categorical = pmlb_categorical(path.with_name(f"{stem}.metadata.yaml"))
+    return normalize(
+        frame,
+        target=target,
+        name=name or stem,
+        source="local",
+        task=task,
+        categorical=categorical,
+        provenance=[f"read from {path}"],
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

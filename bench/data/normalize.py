@@ -1,0 +1,211 @@
+"""Turn a raw table from any source into a :class:`Dataset`.
+
+Every source (embedded, local file, scikit-learn, OpenML) ends here, so the rules are the same
+whatever the origin: nominal/string columns become categoricals, booleans become numbers,
+date/time columns are dropped, all-missing and constant columns are dropped, class labels are
+encoded as ``0..C-1``. Each change is recorded in the dataset's provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from bench.data.dataset import Dataset, SourceType, TaskType
+from bench.errors import DataError
+
+#: An integer target with at most this many distinct values is taken as classification when the
+#: suite does not say which task it is.
+MAX_INFERRED_CLASSES = 20
+#: A text column whose non-missing values parse as numbers at least this often is a numeric
+#: column with garbage in it, not a categorical.
+NUMERIC_GARBAGE_SHARE = 0.95
+
+
+def normalize(
+    frame: pd.DataFrame,
+    *,
+    target: str,
+    name: str,
+    source: SourceType,
+    task: str | None = None,
+    categorical: Iterable[str] | None = None,
+    drop: Sequence[str] = (),
+    provenance: Sequence[str] = (),
+    openml_task_id: int | None = None,
+    openml_dataset_id: int | None = None,
+) -> Dataset:
+    """Validate ``frame`` and return the normalized :class:`Dataset`.
+
+    ``categorical`` names columns to treat as nominal even if they hold numbers (PMLB-style
+    integer codes); ``drop`` names id-like columns to remove; ``task`` is ``classification``,
+    ``binary``, ``multiclass`` or ``regression`` (inferred from the target when ``None``).
+    """
+    _check_table(frame, target, name)
+    notes = list(provenance)
+    declared = set(categorical or ())
+    unknown = declared - set(frame.columns)
+    if unknown:
+        raise DataError(f"categorical columns not in the table: {sorted(unknown)}", where=name)
+
+    n_before = len(frame)
+    frame = frame.loc[frame[target].notna()]
+    if len(frame) < n_before:
+        notes.append(f"dropped {n_before - len(frame)} rows with a missing target")
+    if len(frame) == 0:
+        raise DataError(f"target column {target!r} has no values", where=name)
+
+    y_raw = frame[target]
+    X = frame.drop(columns=[target, *[c for c in drop if c in frame.columns]])
+    if drop:
+        notes.append(f"dropped id/ignored columns {list(drop)}")
+    X, categorical_cols = _normalize_features(X, declared, name, notes)
+    task_type = _resolve_task(y_raw, task, name, notes)
+    y, classes = _encode_target(y_raw, task_type, name)
+    if task_type != "regression":
+        task_type = "binary" if len(classes) == 2 else "multiclass"
+    return Dataset(
+        name=name,
+        source=source,
+        task=task_type,
+        X=X.reset_index(drop=True),
+        y=y,
+        categorical=tuple(categorical_cols),
+        classes=tuple(classes),
+        openml_task_id=openml_task_id,
+        openml_dataset_id=openml_dataset_id,
+        provenance=tuple(notes),
+    )
+
+
+def _check_table(frame: pd.DataFrame, target: str, name: str) -> None:
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError("the table is empty", where=name)
+    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise DataError(f"duplicate column names: {duplicated}", where=name)
+    if target not in frame.columns:
+        shown = ", ".join(map(str, frame.columns[:12]))
+        more = " ..." if frame.shape[1] > 12 else ""
+        raise DataError(
+            f"target column {target!r} not found; columns are: {shown}{more}", where=name
+        )
+    if frame.shape[1] < 2:
+        raise DataError("the table has a target but no feature columns", where=name)
+
+
+def _normalize_features(
+    X: pd.DataFrame, declared: set[str], name: str, notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    columns: dict[str, pd.Series] = {}
+    categorical: list[str] = []
+    dropped_time, dropped_empty, dropped_constant, made_categorical = [], [], [], []
+    n_inf = 0
+    for col in X.columns:
+        s = X[col]
+        if ptypes.is_datetime64_any_dtype(s) or ptypes.is_timedelta64_dtype(s):
+            dropped_time.append(col)
+            continue
+        if col in declared or _is_nominal(s, col, name):
+            if not isinstance(s.dtype, pd.CategoricalDtype):
+                made_categorical.append(col)
+            s = s.astype("category")
+            s = s.cat.remove_unused_categories()
+        else:
+            s = pd.to_numeric(s, errors="raise").astype("float64")
+            inf = np.isinf(s.to_numpy())
+            if inf.any():
+                n_inf += int(inf.sum())
+                s = s.mask(inf)
+        if s.isna().all():
+            dropped_empty.append(col)
+        elif s.nunique(dropna=False) <= 1:
+            dropped_constant.append(col)
+        else:
+            columns[str(col)] = s
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                categorical.append(str(col))
+    for what, cols in [
+        ("date/time", dropped_time),
+        ("all-missing", dropped_empty),
+        ("constant", dropped_constant),
+    ]:
+        if cols:
+            notes.append(f"dropped {what} columns {cols}")
+    if made_categorical:
+        notes.append(f"treated as categorical: {made_categorical}")
+    if n_inf:
+        notes.append(f"set {n_inf} infinite feature values to missing")
+    if not columns:
+        raise DataError("no usable feature columns (all constant, empty or dropped)", where=name)
+    return pd.DataFrame(columns, index=X.index), categorical
+
+
+def _is_nominal(s: pd.Series, col: object, name: str) -> bool:
+    """True for text/bool-free nominal columns; raises on a numeric column with text garbage."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return True
+    if ptypes.is_bool_dtype(s) or ptypes.is_numeric_dtype(s):
+        return False
+    values = s.dropna()
+    if values.empty:
+        return False
+    parsed = pd.to_numeric(values, errors="coerce")
+    ok = parsed.notna()
+    if ok.all():
+        return False
+    if ok.mean() >= NUMERIC_GARBAGE_SHARE:
+        bad = values[~ok]
+        raise DataError(
+            f"column {col!r} is numeric but holds non-numeric values, e.g. {bad.iloc[0]!r} "
+            f"(row {bad.index[0]}); fix the file or declare the column categorical",
+            where=name,
+        )
+    return True
+
+
+def _resolve_task(y: pd.Series, task: str | None, name: str, notes: list[str]) -> TaskType:
+    if task in ("binary", "multiclass", "classification"):
+        return "multiclass"  # refined to binary/multiclass once classes are known
+    if task == "regression":
+        if not ptypes.is_numeric_dtype(y) or ptypes.is_bool_dtype(y):
+            raise DataError(f"task is regression but the target is {y.dtype}", where=name)
+        return "regression"
+    if task is not None:
+        raise DataError(
+            f"task must be classification, binary, multiclass or regression, got {task!r}",
+            where=name,
+        )
+    inferred: TaskType = "multiclass"
+    if ptypes.is_numeric_dtype(y) and not ptypes.is_bool_dtype(y):
+        values = y.to_numpy(dtype="float64")
+        integral = np.all(np.isfinite(values)) and np.all(values == np.round(values))
+        if not integral or np.unique(values).size > MAX_INFERRED_CLASSES:
+            inferred = "regression"
+    notes.append(
+        f"task inferred as {'regression' if inferred == 'regression' else 'classification'}"
+    )
+    return inferred
+
+
+def _encode_target(y: pd.Series, task: TaskType, name: str) -> tuple[np.ndarray, list[str]]:
+    if task == "regression":
+        values = y.to_numpy(dtype="float64")
+        if not np.all(np.isfinite(values)):
+            raise DataError("regression target has non-finite values", where=name)
+        if np.ptp(values) == 0:
+            raise DataError("regression target is constant", where=name)
+        return values, []
+    labels = y.astype("category") if not isinstance(y.dtype, pd.CategoricalDtype) else y
+    labels = labels.cat.remove_unused_categories()
+    classes = [str(c) for c in labels.cat.categories]
+    if len(classes) < 2:
+        raise DataError(
+            f"target has a single class ({classes[0]!r}); classification needs two or more",
+            where=name,
+        )
+    return labels.cat.codes.to_numpy(dtype="int64"), classes
+

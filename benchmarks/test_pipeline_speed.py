@@ -1,0 +1,25 @@
+"""How long one work item takes on the CPU: raw + ae/mlp/pca on one split of credit_g.
+
+Run with ``nox -s perf``. The quick suite is 78 such items (smaller datasets on average), so this
+is the number that decides whether ``bench run`` stays within its 5-minute budget.
+"""
+
+from __future__ import annotations
+
+from bench.config import load_suite
+from bench.data import load_dataset
+from bench.device import resolve_device
+from bench.plan import make_plan
+from bench.runner import RunContext, run_item
+from bench.splits import make_splits
+
+
+def test_quick_suite_work_item_credit_g(benchmark) -> None:
+    suite = load_suite("quick")
+    spec_index = next(i for i, s in enumerate(suite.datasets) if s.name == "credit_g")
+    dataset = load_dataset(suite.datasets[spec_index])
+    split = make_splits(dataset, folds=3, repeats=1, suite_seed=suite.seed)[0]
+    item = next(i for i in make_plan(suite).items if i.dataset == "credit_g")
+    ctx = RunContext(suite, "perf", suite.config_hash(), resolve_device("cpu"))
+    rows = benchmark.pedantic(run_item, args=(item, dataset, split, ctx), rounds=3, iterations=1)
+    assert len(rows) == 7 and all(r["status"] == "ok" for r in rows)

@@ -1,0 +1,29 @@
+"""Helpers shared by the tests: small real suites written to a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+TINY_ENCODERS = """
+[encoders.ae]
+latent = 3
+hidden = [8]
+epochs = 3
+
+[encoders.mlp]
+latent = 3
+hidden = [8]
+epochs = 3
+crossfit_folds = 2
+
+[encoders.pca]
+latent = 3
+"""
+
+
+def write_suite(tmp_path: Path, body: str, *, name: str = "tiny") -> Path:
+    """Write a suite TOML (dedented) and return its path."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path

@@ -1,0 +1,193 @@
+"""Every source produces the same normalized Dataset; bad files give one-line errors."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.data import embedded_manifest, load_dataset
+from bench.data.embedded import load_embedded
+from bench.data.local import load_local
+from bench.data.normalize import normalize
+from bench.data.sklearn_source import load_sklearn
+from bench.errors import DataError
+
+
+@pytest.mark.parametrize("name", sorted(embedded_manifest()))
+def test_every_embedded_dataset_loads_as_listed(name: str) -> None:
+    entry = embedded_manifest()[name]
+    ds = load_embedded(name)
+    assert ds.n_rows == entry.n_rows
+    assert ds.n_features <= entry.n_features  # constant columns may be dropped (recorded)
+    assert ds.X.dtypes.map(lambda t: t == "float64" or isinstance(t, pd.CategoricalDtype)).all()
+    if entry.task == "regression":
+        assert ds.task == "regression" and ds.y.dtype == np.float64
+    else:
+        assert ds.n_classes == entry.n_classes
+        assert set(np.unique(ds.y)) == set(range(entry.n_classes))
+    assert ds.openml_dataset_id == entry.openml_id
+    assert ds.provenance[0].startswith("PMLB copy of OpenML dataset")
+
+
+def test_embedded_categoricals_follow_pmlb_metadata() -> None:
+    ds = load_embedded("credit_g")
+    assert "checking_status" in ds.categorical and "duration" not in ds.categorical
+    assert isinstance(ds.X["checking_status"].dtype, pd.CategoricalDtype)
+
+
+def test_embedded_checksum_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from bench.data import embedded
+
+    folder = tmp_path / "embedded"
+    shutil.copytree(embedded.embedded_dir(), folder)
+    with gzip.open(folder / "iris.tsv.gz", "ab") as fh:
+        fh.write(b"5.0\t3.0\t1.0\t0.2\t0\n")
+    monkeypatch.setattr(embedded, "embedded_dir", lambda: folder)
+    with pytest.raises(DataError, match="checksum mismatch"):
+        embedded.load_embedded("iris")
+
+
+def test_unknown_embedded_name() -> None:
+    with pytest.raises(DataError, match="no embedded dataset named 'irsi'"):
+        load_embedded("irsi")
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "digits", "diabetes"])
+def test_sklearn_sources(name: str) -> None:
+    ds = load_sklearn(name)
+    assert ds.source == "sklearn"
+    assert ds.task == ("regression" if name == "diabetes" else
+                       "binary" if name == "breast_cancer" else "multiclass")
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({
+        "x": rng.normal(size=40),
+        "city": rng.choice(["paris", "rome", "oslo"], size=40),
+        "code": rng.integers(0, 4, size=40),
+        "flag": rng.random(40) > 0.5,
+        "target": rng.choice(["yes", "no"], size=40),
+    })
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv.gz", ".parquet"])
+def test_local_formats_round_trip_to_the_same_dataset(tmp_path: Path, suffix: str) -> None:
+    frame = _frame()
+    path = tmp_path / f"table{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".tsv.gz":
+        frame.to_csv(path, sep="\t", index=False, compression="gzip")
+    else:
+        frame.to_parquet(path)
+    ds = load_local(path, categorical=["code"])
+    reference = normalize(frame, target="target", name="table", source="local",
+                          categorical=["code"])
+    assert ds.name == "table" and ds.task == "binary"
+    assert ds.categorical == ("city", "code") and ds.classes == ("no", "yes")
+    np.testing.assert_array_equal(ds.y, reference.y)
+    pd.testing.assert_frame_equal(ds.X.astype({"city": object, "code": object}).reset_index(drop=True),
+                                  reference.X.astype({"city": object, "code": object}),
+                                  check_dtype=False)
+    assert ds.X["flag"].dtype == np.float64  # booleans become numbers
+
+
+def test_local_reads_pmlb_metadata_beside_the_file(tmp_path: Path) -> None:
+    frame = _frame().drop(columns="city")
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    (tmp_path / "t.metadata.yaml").write_text(
+        "features:\n  - name: code\n    type: categorical\n  - name: x\n    type: continuous\n")
+    assert load_local(tmp_path / "t.csv").categorical == ("code",)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("", "empty"),
+        ("a,b,a,target\n1,2,3,0\n", r"duplicate column names: \['a'\]"),
+        ("a,b\n1,2\n", "target column 'target' not found; columns are: a, b"),
+    ],
+)
+def test_local_bad_files(tmp_path: Path, content: str, match: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(DataError, match=match) as info:
+        load_local(path)
+    assert "\n" not in str(info.value)
+
+
+def test_numeric_column_with_garbage(tmp_path: Path) -> None:
+    values = [str(v) for v in np.arange(40.0)]
+    values[7] = "n/a?"
+    pd.DataFrame({"x": values, "target": [0, 1] * 20}).to_csv(tmp_path / "g.csv", index=False)
+    with pytest.raises(DataError, match=r"column 'x' is numeric but holds non-numeric values, "
+                                        r"e.g. 'n/a\?' \(row 7\)"):
+        load_local(tmp_path / "g.csv")
+
+
+def test_corrupt_gzip_and_parquet(tmp_path: Path) -> None:
+    (tmp_path / "c.tsv.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(DataError, match="cannot read"):
+        load_local(tmp_path / "c.tsv.gz")
+    _frame().to_parquet(tmp_path / "p.parquet")
+    data = (tmp_path / "p.parquet").read_bytes()
+    (tmp_path / "p.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match="p.parquet: cannot read"):
+        load_local(tmp_path / "p.parquet")
+
+
+def test_normalize_drops_constant_empty_and_datetime_columns() -> None:
+    frame = _frame().assign(const=1.0, empty=np.nan,
+                            when=pd.date_range("2020-01-01", periods=40))
+    ds = normalize(frame, target="target", name="t", source="local")
+    assert {"const", "empty", "when"}.isdisjoint(ds.X.columns)
+    notes = " ".join(ds.provenance)
+    assert "constant columns ['const']" in notes and "all-missing columns ['empty']" in notes
+    assert "date/time columns ['when']" in notes
+
+
+def test_normalize_task_inference_and_errors() -> None:
+    frame = pd.DataFrame({"x": np.arange(30.0), "target": np.linspace(0, 1, 30)})
+    assert normalize(frame, target="target", name="r", source="local").task == "regression"
+    frame["target"] = [0, 1, 2] * 10
+    assert normalize(frame, target="target", name="c", source="local").task == "multiclass"
+    frame["target"] = 1
+    with pytest.raises(DataError, match="single class"):
+        normalize(frame, target="target", name="c", source="local")
+    with pytest.raises(DataError, match="regression target is constant"):
+        normalize(frame, target="target", name="c", source="local", task="regression")
+
+
+def test_normalize_missing_target_rows_and_infinities() -> None:
+    frame = pd.DataFrame({"x": [1.0, np.inf, 3.0, 4.0, 5.0, 6.0],
+                          "target": [0, 1, None, 1, 0, 1]})
+    ds = normalize(frame, target="target", name="t", source="local")
+    assert ds.n_rows == 5
+    assert np.isnan(ds.X["x"].iloc[1])
+    assert any("missing target" in p for p in ds.provenance)
+    assert any("infinite" in p for p in ds.provenance)
+
+
+def test_content_hash_changes_with_data() -> None:
+    a = load_embedded("iris")
+    b = normalize(pd.concat([a.X, pd.Series(a.y, name="target")], axis=1).iloc[1:],
+                  target="target", name="iris", source="local")
+    assert a.content_hash == load_embedded("iris").content_hash
+    assert a.content_hash != b.content_hash
+
+
+def test_load_dataset_dispatch(tmp_path: Path) -> None:
+    from bench.config import EmbeddedSpec, LocalSpec, SklearnSpec
+
+    assert load_dataset(EmbeddedSpec(source="embedded", name="iris")).source == "embedded"
+    assert load_dataset(SklearnSpec(source="sklearn", name="wine")).source == "sklearn"
+    _frame().to_csv(tmp_path / "f.csv", index=False)
+    spec = LocalSpec(source="local", path=Path("f.csv"), name="mine")
+    assert load_dataset(spec, base_dir=tmp_path).name == "mine"
