@@ -5,22 +5,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
 from bench.config import Suite
-from bench.data import Dataset, load_dataset
 from bench.device import DeviceInfo
 from bench.environment import environment
-from bench.errors import BenchError
+from bench.executors import LocalExecutor
 from bench.models import booster_params
-from bench.plan import Plan, WorkItem, make_plan
+from bench.plan import Plan, make_plan
 from bench.report import render_markdown
-from bench.runner import RunContext, run_item
-from bench.splits import make_splits
+from bench.runner import RunContext
 from bench.stats import compare_to_baseline
 from bench.store import SCHEMA_VERSION, RunStore
 
@@ -64,18 +61,25 @@ def run_suite(
     device: DeviceInfo,
     progress: Progress | None = None,
     nthread: int = 0,
+    executor: LocalExecutor | None = None,
 ) -> RunOutcome:
     """Run every unit of ``suite`` not already in ``out_dir`` and write results and report."""
     started = time.perf_counter()
     progress = progress or _Silent()
+    executor = executor or LocalExecutor()
     plan = make_plan(suite)
     ctx = RunContext(suite, out_dir.name, suite.config_hash(), device, nthread)
     store = RunStore(out_dir)
     resumed = store.open(_manifest(plan, ctx))
     done = store.finished_keys()
-    progress.start(plan.n_units, resumed=len(done))
-    for label, items in groupby(plan.items, key=lambda item: item.dataset):
-        _run_dataset(label, list(items), ctx, store, done, progress)
+    jobs = plan.jobs(done)
+    progress.start(plan.n_units, resumed=plan.n_units - sum(job.n_units for job in jobs))
+    recorded: set[str] = set()
+    for result in executor.run(jobs, ctx, skip=done, on_unit=progress.advance):
+        store.append(result.rows)
+        if result.item.dataset not in recorded and result.dataset_info:
+            _record_dataset(store, result.dataset_info)
+            recorded.add(result.item.dataset)
     frame = store.consolidate()
     report_path = write_report(out_dir, frame, suite, device)
     store.update_manifest(status="finished", finished_at=_now(),
@@ -83,41 +87,9 @@ def run_suite(
     return RunOutcome(out_dir, frame, resumed, time.perf_counter() - started, report_path)
 
 
-def _run_dataset(label: str, items: list[WorkItem], ctx: RunContext, store: RunStore,
-                 done: set, progress: Progress) -> None:
-    todo = [item for item in items if not set(item.row_keys()) <= done]
-    for item in items:
-        if item not in todo:
-            for _ in range(item.n_units):
-                progress.advance(f"{label} (done before)")
-    if not todo:
-        return
-    suite = ctx.suite
-    try:
-        dataset = load_dataset(suite.datasets[todo[0].spec_index], base_dir=suite.base_dir)
-        splits = {(s.repeat, s.fold): s for s in make_splits(
-            dataset, folds=suite.run.folds, repeats=suite.run.repeats, suite_seed=suite.seed)}
-    except BenchError as exc:
-        for item in todo:
-            store.append(ctx.error_row(item, key[4], "", key[5], exc)
-                         for key in item.row_keys() if key not in done)
-            for _ in range(item.n_units):
-                progress.advance(f"{label} (failed to load)")
-        return
-    _record_dataset(store, dataset)
-    for item in todo:
-        desc = f"{label} r{item.repeat} f{item.fold} s{item.seed}"
-        rows = run_item(item, dataset, splits[(item.repeat, item.fold)], ctx,
-                        skip=done, on_unit=lambda d=desc: progress.advance(d))
-        store.append(rows)
-
-
-def _record_dataset(store: RunStore, dataset: Dataset) -> None:
+def _record_dataset(store: RunStore, info: dict[str, Any]) -> None:
     manifest = store.read_manifest()
-    manifest.setdefault("datasets", {})[dataset.name] = {
-        **dataset.summary(), "content_hash": dataset.content_hash,
-        "provenance": list(dataset.provenance),
-    }
+    manifest.setdefault("datasets", {})[info["name"]] = info
     store.write_manifest(manifest)
 
 

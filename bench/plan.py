@@ -40,10 +40,37 @@ class WorkItem:
 
 
 @dataclass(frozen=True)
+class DatasetJob:
+    """The unfinished items of one dataset: the grain executors schedule.
+
+    Items of a dataset share its loading, and their encoder fits can be trained together in one
+    batched program, so they travel together.
+    """
+
+    dataset: str
+    spec_index: int
+    items: tuple[WorkItem, ...]
+
+    @property
+    def n_units(self) -> int:
+        return sum(item.n_units for item in self.items)
+
+
+@dataclass(frozen=True)
 class Plan:
     suite: Suite
     datasets: tuple[str, ...]
     items: tuple[WorkItem, ...]
+
+    def jobs(self, done: set[RowKey] | frozenset[RowKey] = frozenset()) -> list[DatasetJob]:
+        """One job per dataset with the items that still miss at least one row."""
+        jobs = []
+        for index, name in enumerate(self.datasets):
+            todo = tuple(i for i in self.items
+                         if i.spec_index == index and not set(i.row_keys()) <= done)
+            if todo:
+                jobs.append(DatasetJob(name, index, todo))
+        return jobs
 
     @property
     def n_rows(self) -> int:

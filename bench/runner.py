@@ -1,4 +1,5 @@
-"""Run one work item: a (dataset, repeat, fold, seed) split, raw once, then every encoder.
+"""Run a dataset job: load once, then per (dataset, repeat, fold, seed) item raw once and
+every encoder on the same split.
 
 Learning happens on the training rows of the split only: the tree preprocessing, the encoders'
 own preprocessing and the encoders are fit on them; XGBoost early-stops on a validation part of
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,16 +18,17 @@ import numpy as np
 import pandas as pd
 
 from bench.config import Suite
-from bench.data import Dataset
+from bench.data import Dataset, load_dataset
 from bench.device import DeviceInfo
 from bench.encoders import make_encoder
+from bench.errors import BenchError
 from bench.features import build_features
 from bench.metrics import classification_metrics, empty_metrics, regression_metrics
 from bench.models import fit_predict
-from bench.plan import RowKey, WorkItem
+from bench.plan import DatasetJob, RowKey, WorkItem
 from bench.preprocess import TreeInputs
 from bench.seeding import derive_seed
-from bench.splits import Split, validation_split
+from bench.splits import Split, make_splits, validation_split
 from bench.store import SCHEMA_VERSION
 
 
@@ -70,7 +72,7 @@ class RunContext:
 
 
 @dataclass(frozen=True)
-class _SplitView:
+class SplitView:
     """One split, prepared once and reused by every feature set of the item."""
 
     item: WorkItem
@@ -93,7 +95,7 @@ class _SplitView:
         return derive_seed(suite_seed, i.dataset, i.repeat, i.fold, i.seed, purpose)
 
 
-def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> _SplitView:
+def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> SplitView:
     X_train, X_test = dataset.X.iloc[split.train], dataset.X.iloc[split.test]
     y_train = dataset.y[split.train]
     tree = TreeInputs().fit(X_train)
@@ -102,60 +104,145 @@ def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> _Sp
         fraction=suite.run.validation_fraction, stratify=dataset.is_classification,
         seed=derive_seed(suite.seed, item.dataset, item.repeat, item.fold, item.seed, "val"),
     )
-    return _SplitView(item, dataset, fit, val, X_train, X_test, tree.transform(X_train),
+    return SplitView(item, dataset, fit, val, X_train, X_test, tree.transform(X_train),
                       tree.transform(X_test), y_train, dataset.y[split.test])
 
 
-def run_item(
-    item: WorkItem,
-    dataset: Dataset,
-    split: Split,
+@dataclass(frozen=True)
+class EncoderOutput:
+    """Embeddings of one split's training and test rows, and the time the fit took."""
+
+    mode: str
+    train: np.ndarray
+    test: np.ndarray
+    fit_s: float
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The rows one work item produced (failures included, as rows).
+
+    ``dataset_info`` (summary, content hash, provenance) comes with the first item of a job, for
+    the run manifest.
+    """
+
+    item: WorkItem
+    rows: list[dict[str, Any]]
+    dataset_info: dict[str, Any] | None = None
+
+
+#: Items of a dataset prepared and fit together at most; bounds memory for large datasets.
+CHUNK_SIZE = 16
+
+
+def run_job(
+    job: DatasetJob,
     ctx: RunContext,
     *,
     skip: frozenset[RowKey] | set[RowKey] = frozenset(),
-    on_unit: Callable[[], None] = lambda: None,
-) -> list[dict[str, Any]]:
-    """Return the result rows of ``item`` not in ``skip``; failures become rows, never raise."""
-    view = prepare(item, dataset, split, ctx.suite)
-    rows: list[dict[str, Any]] = []
-    if "raw" in item.feature_sets:
-        if _key(item, "none", "raw") not in skip:
-            rows.append(_evaluate(view, ctx, "none", "", "raw", None, 0.0))
-        on_unit()
-    for name in item.encoders:
-        wanted = [fs for fs in item.feature_sets if fs != "raw" and _key(item, name, fs) not in skip]
-        if wanted:
-            rows.extend(_run_encoder(view, ctx, name, wanted))
-        on_unit()
-    return rows
-
-
-def _run_encoder(view: _SplitView, ctx: RunContext, name: str, feature_sets: list[str]):
-    params = ctx.suite.encoders.get(name, {})
-    mode = str(params.get("mode", ""))
+    on_unit: Callable[[str], None] = lambda description: None,
+) -> Iterator[ItemResult]:
+    """Load the job's dataset once, then yield each item's rows as soon as they are ready."""
     try:
-        encoder = make_encoder(name, params, random_state=view.seed(name, ctx.suite.seed),
-                               device=ctx.device.torch_device)
-        mode = encoder.mode
-        start = time.perf_counter()
-        emb_train = encoder.fit_transform(view.X_train, view.y_train, task=view.dataset.task)
-        emb_test = encoder.transform(view.X_test)
-        fit_s = time.perf_counter() - start
-        if not (np.isfinite(emb_train).all() and np.isfinite(emb_test).all()):
-            raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
-    except Exception as exc:  # noqa: BLE001 - recorded as error rows; the suite goes on
-        return [ctx.error_row(view.item, name, mode, fs, exc, **view.fields())
-                for fs in feature_sets]
-    return [_evaluate(view, ctx, name, mode, fs, (emb_train, emb_test), fit_s)
-            for fs in feature_sets]
+        dataset, splits = load_job_data(job, ctx)
+    except BenchError as exc:
+        for item in job.items:
+            rows = [ctx.error_row(item, key[4], "", key[5], exc)
+                    for key in item.row_keys() if key not in skip]
+            for _ in range(item.n_units):
+                on_unit(f"{job.dataset} (failed to load)")
+            yield ItemResult(item, rows)
+        return
+    info: dict[str, Any] | None = {**dataset.summary(), "content_hash": dataset.content_hash,
+                                    "provenance": list(dataset.provenance)}
+    for start in range(0, len(job.items), CHUNK_SIZE):
+        chunk = job.items[start:start + CHUNK_SIZE]
+        views = [prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite)
+                 for item in chunk]
+        for result in _run_chunk(views, ctx, skip, on_unit):
+            yield ItemResult(result.item, result.rows, info)
+            info = None
 
 
-def _evaluate(view: _SplitView, ctx: RunContext, encoder: str, mode: str, feature_set: str,
-              emb: tuple[np.ndarray, np.ndarray] | None, encoder_fit_s: float) -> dict[str, Any]:
+def load_job_data(job: DatasetJob, ctx: RunContext) -> tuple[Dataset, dict[tuple[int, int], Split]]:
+    """The dataset and its splits by (repeat, fold)."""
+    suite = ctx.suite
+    dataset = load_dataset(suite.datasets[job.spec_index], base_dir=suite.base_dir)
+    splits = make_splits(dataset, folds=suite.run.folds, repeats=suite.run.repeats,
+                         suite_seed=suite.seed)
+    return dataset, {(s.repeat, s.fold): s for s in splits}
+
+
+def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterator[ItemResult]:
+    """Fit each encoder for every view of the chunk, then evaluate item by item."""
+    outputs: dict[str, list[EncoderOutput | BaseException | None]] = {}
+    for name in views[0].item.encoders:
+        wanted = [any(_key(v.item, name, fs) not in skip for fs in _emb_sets(v.item))
+                  for v in views]
+        outputs[name] = fit_encoders(name, views, wanted, ctx)
+    for i, view in enumerate(views):
+        item, desc = view.item, f"{view.item.dataset} r{view.item.repeat} f{view.item.fold} s{view.item.seed}"
+        rows: list[dict[str, Any]] = []
+        if "raw" in item.feature_sets:
+            if _key(item, "none", "raw") not in skip:
+                rows.append(_evaluate(view, ctx, "none", "", "raw", None))
+            on_unit(desc)
+        for name, results in outputs.items():
+            rows.extend(_encoder_rows(view, ctx, name, results[i], skip))
+            on_unit(desc)
+        yield ItemResult(item, rows)
+
+
+def fit_encoders(
+    name: str, views: list[SplitView], wanted: list[bool], ctx: RunContext
+) -> list[EncoderOutput | BaseException | None]:
+    """Fit encoder ``name`` on the training rows of each wanted view and embed train and test.
+
+    Returns, per view, the embeddings, the exception that stopped the fit (recorded later as
+    error rows; the rest of the suite goes on), or ``None`` where nothing was wanted.
+    """
+    params = ctx.suite.encoders.get(name, {})
+    out: list[EncoderOutput | BaseException | None] = []
+    for view, want in zip(views, wanted, strict=True):
+        if not want:
+            out.append(None)
+            continue
+        try:
+            encoder = make_encoder(name, params, random_state=view.seed(name, ctx.suite.seed),
+                                   device=ctx.device.torch_device)
+            start = time.perf_counter()
+            emb_train = encoder.fit_transform(view.X_train, view.y_train, task=view.dataset.task)
+            emb_test = encoder.transform(view.X_test)
+            fit_s = time.perf_counter() - start
+            if not (np.isfinite(emb_train).all() and np.isfinite(emb_test).all()):
+                raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
+            out.append(EncoderOutput(encoder.mode, emb_train, emb_test, fit_s))
+        except Exception as exc:  # noqa: BLE001 - becomes error rows
+            out.append(exc)
+    return out
+
+
+def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
+                  result: EncoderOutput | BaseException | None, skip) -> list[dict[str, Any]]:
+    wanted = [fs for fs in _emb_sets(view.item) if _key(view.item, name, fs) not in skip]
+    if result is None or not wanted:
+        return []
+    if isinstance(result, BaseException):
+        mode = str(ctx.suite.encoders.get(name, {}).get("mode", ""))
+        return [ctx.error_row(view.item, name, mode, fs, result, **view.fields()) for fs in wanted]
+    return [_evaluate(view, ctx, name, result.mode, fs, result) for fs in wanted]
+
+
+def _emb_sets(item: WorkItem) -> list[str]:
+    return [fs for fs in item.feature_sets if fs != "raw"]
+
+
+def _evaluate(view: SplitView, ctx: RunContext, encoder: str, mode: str, feature_set: str,
+              emb: EncoderOutput | None) -> dict[str, Any]:
     """Train XGBoost on one feature set and return its result row."""
     try:
-        train = build_features(view.raw_train, None if emb is None else emb[0], feature_set)
-        test = build_features(view.raw_test, None if emb is None else emb[1], feature_set)
+        train = build_features(view.raw_train, None if emb is None else emb.train, feature_set)
+        test = build_features(view.raw_test, None if emb is None else emb.test, feature_set)
         result = fit_predict(
             train.iloc[view.fit], view.y_train[view.fit],
             train.iloc[view.val], view.y_train[view.val], test,
@@ -170,8 +257,8 @@ def _evaluate(view: _SplitView, ctx: RunContext, encoder: str, mode: str, featur
         metrics = regression_metrics(view.y_test, result.prediction)
     return ctx.new_row(
         view.item, encoder, mode, feature_set, **view.fields(), **metrics,
-        n_features=train.shape[1], n_embedding=0 if emb is None else emb[0].shape[1],
-        encoder_fit_s=encoder_fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
+        n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
+        encoder_fit_s=0.0 if emb is None else emb.fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
         best_iteration=result.best_iteration,
     )
 

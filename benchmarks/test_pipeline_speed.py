@@ -7,19 +7,16 @@ is the number that decides whether ``bench run`` stays within its 5-minute budge
 from __future__ import annotations
 
 from bench.config import load_suite
-from bench.data import load_dataset
 from bench.device import resolve_device
-from bench.plan import make_plan
-from bench.runner import RunContext, run_item
-from bench.splits import make_splits
+from bench.plan import DatasetJob, make_plan
+from bench.runner import RunContext, run_job
 
 
 def test_quick_suite_work_item_credit_g(benchmark) -> None:
     suite = load_suite("quick")
     spec_index = next(i for i, s in enumerate(suite.datasets) if s.name == "credit_g")
-    dataset = load_dataset(suite.datasets[spec_index])
-    split = make_splits(dataset, folds=3, repeats=1, suite_seed=suite.seed)[0]
     item = next(i for i in make_plan(suite).items if i.dataset == "credit_g")
     ctx = RunContext(suite, "perf", suite.config_hash(), resolve_device("cpu"))
-    rows = benchmark.pedantic(run_item, args=(item, dataset, split, ctx), rounds=3, iterations=1)
-    assert len(rows) == 7 and all(r["status"] == "ok" for r in rows)
+    job = DatasetJob("credit_g", spec_index, (item,))
+    (result,) = benchmark.pedantic(lambda: list(run_job(job, ctx)), rounds=3, iterations=1)
+    assert len(result.rows) == 7 and all(r["status"] == "ok" for r in result.rows)

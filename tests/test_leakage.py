@@ -10,8 +10,8 @@ from bench.config import load_suite
 from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
-from bench.plan import make_plan
-from bench.runner import RunContext, prepare, run_item
+from bench.plan import DatasetJob, make_plan
+from bench.runner import RunContext, prepare, run_job
 from bench.splits import make_splits
 from tests.helpers import TINY_ENCODERS, write_suite
 
@@ -43,7 +43,9 @@ def fitted(tmp_path, monkeypatch):
     split = make_splits(dataset, folds=3, repeats=1, suite_seed=suite.seed)[1]
     item = make_plan(suite).items[1]
     ctx = RunContext(suite, "t", suite.config_hash(), resolve_device("cpu"))
-    rows = run_item(item, dataset, split, ctx)
+    (result,) = run_job(DatasetJob("credit_g", 0, (item,)), ctx)
+    rows = result.rows
+    assert result.dataset_info["content_hash"] == dataset.content_hash
     assert all(r["status"] == "ok" for r in rows), [r["error"] for r in rows]
     return dataset, split, built, prepare(item, dataset, split, suite)
 
