@@ -46,7 +46,11 @@ class RunConfig(_Strict):
     feature_sets: list[FeatureSet] = Field(default_factory=lambda: list(FEATURE_SETS))
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     validation_fraction: float = Field(0.2, gt=0.0, lt=0.5)
+    # OpenML tasks come with official splits (e.g. 10 x 10-fold CV); they are used unless
+    # use_official_splits = false. The two caps keep only the first repeats / folds of them.
     use_official_splits: bool = True
+    max_official_repeats: int | None = Field(None, ge=1)
+    max_official_folds: int | None = Field(None, ge=1)
 
     @field_validator("seeds", "encoders", "feature_sets")
     @classmethod
@@ -113,7 +117,41 @@ class LocalSpec(_Strict):
     categorical: list[str] | None = None
 
 
-DatasetSpec = Annotated[EmbeddedSpec | SklearnSpec | LocalSpec, Field(discriminator="source")]
+class OpenMLSpec(_Strict):
+    """An OpenML task (official splits), dataset (our splits) or shipped suite (many tasks).
+
+    Exactly one of ``task``, ``dataset`` or ``suite`` is given. A suite entry expands, when the
+    suite file is loaded, into one task entry per task of its shipped list (``suites/openml/``);
+    ``task_type`` then keeps only tasks of that type. ``max_rows`` keeps a deterministic
+    stratified subsample of rows and ``max_features`` a deterministic subset of feature columns,
+    both recorded in the dataset's provenance.
+    """
+
+    source: Literal["openml"]
+    task: int | None = Field(None, ge=1)
+    dataset: int | None = Field(None, ge=1)
+    suite: int | str | None = None
+    name: str | None = None
+    target: str | None = None
+    task_type: Literal["classification", "regression"] | None = None
+    max_rows: int | None = Field(None, ge=10)
+    max_features: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_id(self) -> OpenMLSpec:
+        given = [k for k in ("task", "dataset", "suite") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of task, dataset or suite, got {given or 'none'}")
+        if self.target is not None and self.dataset is None:
+            raise ValueError("target applies to `dataset` entries only (a task names its target)")
+        if self.name is not None and self.suite is not None:
+            raise ValueError("name does not apply to a suite entry (its tasks are named for you)")
+        return self
+
+
+DatasetSpec = Annotated[
+    EmbeddedSpec | SklearnSpec | LocalSpec | OpenMLSpec, Field(discriminator="source")
+]
 
 
 class Suite(_Strict):
@@ -127,6 +165,21 @@ class Suite(_Strict):
     encoders: dict[str, dict[str, Any]] = Field(default_factory=dict)
     datasets: list[DatasetSpec] = Field(min_length=1)
     base_dir: Path = Field(Path("."), exclude=True)
+
+    @field_validator("datasets", mode="after")
+    @classmethod
+    def _expand_openml_suites(cls, datasets: list[Any]) -> list[Any]:
+        """Replace each OpenML suite entry by its tasks (from the shipped list: no network)."""
+        from bench.data.openml_suites import expand_suite_spec
+
+        out: list[Any] = []
+        for spec in datasets:
+            out.extend(expand_suite_spec(spec) if isinstance(spec, OpenMLSpec) and spec.suite
+                       is not None else [spec])
+        if not out:
+            raise ValueError("no datasets left after expanding the OpenML suites "
+                             "(task_type filtered out every task)")
+        return out
 
     @model_validator(mode="after")
     def _check_encoders(self) -> Suite:
