@@ -77,7 +77,22 @@ def _frame() -> pd.DataFrame:
     })
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".tsv.gz", ".parquet"])
+def _write_arff(frame: pd.DataFrame, path: Path, nominal: dict[str, list[str]]) -> None:
+    """Write ``frame`` as ARFF with liac-arff (the library openml-python uses)."""
+    import gzip as gz
+
+    import arff
+
+    attributes = [(c, nominal.get(c, "NUMERIC")) for c in frame.columns]
+    rows = [[None if pd.isna(v) else (str(v) if c in nominal else float(v))
+             for c, v in zip(frame.columns, row, strict=True)] for row in frame.itertuples(index=False)]
+    text = arff.dumps({"relation": "table", "attributes": attributes, "data": rows})
+    opener = gz.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv.gz", ".parquet", ".arff", ".arff.gz"])
 def test_local_formats_round_trip_to_the_same_dataset(tmp_path: Path, suffix: str) -> None:
     frame = _frame()
     path = tmp_path / f"table{suffix}"
@@ -85,18 +100,33 @@ def test_local_formats_round_trip_to_the_same_dataset(tmp_path: Path, suffix: st
         frame.to_csv(path, index=False)
     elif suffix == ".tsv.gz":
         frame.to_csv(path, sep="\t", index=False, compression="gzip")
-    else:
+    elif suffix == ".parquet":
         frame.to_parquet(path)
+    else:
+        _write_arff(frame.assign(flag=frame["flag"].astype(int)), path,
+                    {"city": ["oslo", "paris", "rome"], "code": ["0", "1", "2", "3"],
+                     "target": ["no", "yes"]})
     ds = load_local(path, categorical=["code"])
     reference = normalize(frame, target="target", name="table", source="local",
                           categorical=["code"])
     assert ds.name == "table" and ds.task == "binary"
     assert ds.categorical == ("city", "code") and ds.classes == ("no", "yes")
     np.testing.assert_array_equal(ds.y, reference.y)
-    pd.testing.assert_frame_equal(ds.X.astype({"city": object, "code": object}).reset_index(drop=True),
-                                  reference.X.astype({"city": object, "code": object}),
-                                  check_dtype=False)
+    as_text = {"city": str, "code": str}
+    pd.testing.assert_frame_equal(ds.X.astype(as_text).reset_index(drop=True),
+                                  reference.X.astype(as_text), check_dtype=False)
     assert ds.X["flag"].dtype == np.float64  # booleans become numbers
+
+
+def test_arff_nominal_levels_and_dates(tmp_path: Path) -> None:
+    path = tmp_path / "d.arff"
+    path.write_text("@relation r\n@attribute when DATE \"yyyy-MM-dd\"\n@attribute c {a,b,z}\n"
+                    "@attribute x NUMERIC\n@attribute target {n,y}\n@data\n"
+                    + "".join(f"2020-01-{i % 28 + 1:02d},{'ab'[i % 2]},{i},{'ny'[i % 3 == 0]}\n"
+                              for i in range(30)))
+    ds = load_local(path)
+    assert "when" not in ds.X.columns and ds.categorical == ("c",)
+    assert any("date/time columns ['when']" in p for p in ds.provenance)
 
 
 def test_local_reads_pmlb_metadata_beside_the_file(tmp_path: Path) -> None:
@@ -107,16 +137,27 @@ def test_local_reads_pmlb_metadata_beside_the_file(tmp_path: Path) -> None:
     assert load_local(tmp_path / "t.csv").categorical == ("code",)
 
 
+ARFF_HEAD = "@relation r\n@attribute a NUMERIC\n"
+
+
 @pytest.mark.parametrize(
-    ("content", "match"),
+    ("suffix", "content", "match"),
     [
-        ("", "empty"),
-        ("a,b,a,target\n1,2,3,0\n", r"duplicate column names: \['a'\]"),
-        ("a,b\n1,2\n", "target column 'target' not found; columns are: a, b"),
+        (".csv", "", "empty"),
+        (".csv", "a,b,a,target\n1,2,3,0\n", r"duplicate column names: \['a'\]"),
+        (".csv", "a,b\n1,2\n", "target column 'target' not found; columns are: a, b"),
+        (".arff", "", "empty"),
+        (".arff", ARFF_HEAD + "@attribute a NUMERIC\n@data\n1,2\n",
+         r"duplicate column names: \['a'\]"),
+        (".arff", ARFF_HEAD + "@attribute b NUMERIC\n@data\n1,2\n",
+         "target column 'target' not found; columns are: a, b"),
+        (".arff", ARFF_HEAD + "@attribute target NUMERIC\n@data\n1,2\nx,3\n",
+         r"cannot read \(BadNumericalValue"),
+        (".arff", ARFF_HEAD + "@attribute target NUMERIC\n@data\n", "the table is empty"),
     ],
 )
-def test_local_bad_files(tmp_path: Path, content: str, match: str) -> None:
-    path = tmp_path / "bad.csv"
+def test_local_bad_files(tmp_path: Path, suffix: str, content: str, match: str) -> None:
+    path = tmp_path / f"bad{suffix}"
     path.write_text(content)
     with pytest.raises(DataError, match=match) as info:
         load_local(path)
@@ -191,3 +232,51 @@ def test_load_dataset_dispatch(tmp_path: Path) -> None:
     _frame().to_csv(tmp_path / "f.csv", index=False)
     spec = LocalSpec(source="local", path=Path("f.csv"), name="mine")
     assert load_dataset(spec, base_dir=tmp_path).name == "mine"
+
+
+def test_id_like_columns_are_dropped_and_recorded() -> None:
+    rng = np.random.default_rng(1)
+    n = 50
+    frame = pd.DataFrame({
+        "customer_id": np.arange(1000, 1000 + n),      # distinct integers named like an id
+        "name": [f"person {i}" for i in range(n)],      # distinct free text
+        "height": rng.normal(size=n),                   # distinct floats: a real feature
+        "rank": rng.permutation(n),                     # distinct integers, not named like an id
+        "city": rng.choice(["a", "b"], size=n),
+        "target": rng.choice([0, 1], size=n),
+    })
+    ds = normalize(frame, target="target", name="t", source="local")
+    assert set(ds.X.columns) == {"height", "rank", "city"}
+    assert any("id-like columns ['customer_id', 'name']" in p for p in ds.provenance)
+    kept = normalize(frame, target="target", name="t", source="local", categorical=["name"])
+    assert "name" in kept.X.columns  # a declared categorical is never dropped as an id
+    small = normalize(frame.head(10), target="target", name="t", source="local")
+    assert "customer_id" in small.X.columns  # too few rows to call anything an id
+
+
+def test_subsample_rows_is_stratified_deterministic_and_keeps_rare_classes() -> None:
+    from bench.data.normalize import subsample_rows
+
+    y = np.array([0] * 900 + [1] * 95 + [2] * 5)
+    frame = pd.DataFrame({"x": np.arange(1000.0), "target": y})
+    ds = normalize(frame, target="target", name="t", source="local", task="classification")
+    keep = subsample_rows(ds, 100, seed=7)
+    assert len(keep) == 100 and len(set(keep)) == 100 and (np.diff(keep) > 0).all()
+    np.testing.assert_array_equal(keep, subsample_rows(ds, 100, seed=7))
+    assert not np.array_equal(keep, subsample_rows(ds, 100, seed=8))
+    assert np.bincount(ds.y[keep]).tolist() == [90, 9, 1]  # proportional, rare class kept
+    reg = normalize(frame.assign(target=np.linspace(0, 1, 1000)), target="target", name="r",
+                    source="local")
+    assert len(subsample_rows(reg, 10, seed=0)) == 10
+
+
+def test_rare_classes_are_kept_and_refused_by_stratified_kfold_with_a_clear_error() -> None:
+    from bench.splits import make_splits
+
+    frame = pd.DataFrame({"x": np.arange(40.0), "target": ["a"] * 38 + ["b"] * 2})
+    ds = normalize(frame, target="target", name="t", source="local")
+    assert ds.classes == ("a", "b")  # not merged
+    with pytest.raises(DataError, match=r"classes \['b'\] have fewer than 3 rows") as info:
+        make_splits(ds, folds=3, repeats=1, suite_seed=0)
+    assert "\n" not in str(info.value)
+    assert len(make_splits(ds, folds=2, repeats=1, suite_seed=0)) == 2

@@ -1,16 +1,19 @@
-"""Local files: csv, tsv (optionally gzipped) and parquet.
+"""Local files: csv, tsv (optionally gzipped), parquet and ARFF (optionally gzipped).
 
 Categorical columns come from the suite (``categorical = [...]``) or a PMLB-style
-``NAME.metadata.yaml`` beside the file; text columns are categorical anyway.
+``NAME.metadata.yaml`` beside the file; text columns are categorical anyway, and so are ARFF
+nominal attributes (with their declared levels).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import re
 import zlib
 from pathlib import Path
 
+import arff
 import pandas as pd
 import pyarrow
 
@@ -19,11 +22,46 @@ from bench.data.embedded import pmlb_categorical
 from bench.data.normalize import normalize
 from bench.errors import DataError
 
+_ARFF_DATE = re.compile(
+    r"""^(@attribute\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)\s+)date\b.*$""",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def read_arff(path: Path) -> pd.DataFrame:
+    """An ARFF file as a frame: nominal attributes become categoricals with their declared levels,
+    numeric ones floats, DATE attributes datetimes (which normalization then drops)."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        text = fh.read()
+    if not text.strip():
+        raise pd.errors.EmptyDataError("empty")
+    # NOTE[DIFF]: liac-arff (openml-python's parser) rejects DATE attributes; read them as text.
+    dates = [name.strip("'\"") for _, name in _ARFF_DATE.findall(text)]
+    text = _ARFF_DATE.sub(r"\1STRING", text)
+    try:
+        decoded = arff.loads(text)
+    except arff.BadAttributeName as exc:
+        match = re.search(r"name (.+?) at line .* already in use", str(exc))
+        if match is None:
+            raise
+        raise DataError(f"duplicate column names: [{match.group(1)!r}]", where=str(path)) from None
+    frame = pd.DataFrame(decoded["data"], columns=[name for name, _ in decoded["attributes"]])
+    for name, kind in decoded["attributes"]:
+        if isinstance(kind, list):
+            frame[name] = pd.Categorical(frame[name], categories=kind)
+        elif name in dates:
+            frame[name] = pd.to_datetime(frame[name], errors="coerce")
+        elif str(kind).upper() in ("NUMERIC", "REAL", "INTEGER"):
+            frame[name] = pd.to_numeric(frame[name]).astype("float64")
+    return frame
+
+
 READERS = {
     ".csv": lambda p: pd.read_csv(p),
     ".tsv": lambda p: pd.read_csv(p, sep="\t"),
     ".parquet": lambda p: pd.read_parquet(p),
     ".pq": lambda p: pd.read_parquet(p),
+    ".arff": read_arff,
 }
 
 
@@ -46,8 +84,10 @@ def read_table(path: Path) -> pd.DataFrame:
         frame = reader(path)
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", where=str(path)) from None
+    except DataError:
+        raise
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError,
-            pd.errors.ParserError, pyarrow.ArrowException) as exc:
+            pd.errors.ParserError, pyarrow.ArrowException, arff.ArffException) as exc:
         raise DataError(f"cannot read ({type(exc).__name__}: {_first_line(exc)})",
                         where=str(path)) from None
     columns = _text_header(path) if _suffix(path) in (".csv", ".tsv") else list(frame.columns)

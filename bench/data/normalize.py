@@ -2,12 +2,25 @@
 
 Every source (embedded, local file, scikit-learn, OpenML) ends here, so the rules are the same
 whatever the origin: nominal/string columns become categoricals, booleans become numbers,
-date/time columns are dropped, all-missing and constant columns are dropped, class labels are
-encoded as ``0..C-1``. Each change is recorded in the dataset's provenance.
+date/time columns are dropped, id-like columns are dropped (those a source names, e.g. OpenML's
+``row_id_attribute`` / ``ignore_attribute``, and columns whose every value is distinct and that
+are named like an id or hold free text), all-missing and constant columns are dropped, class
+labels are encoded as ``0..C-1`` (declared classes without any row are dropped). Each change is
+recorded in the dataset's provenance.
+
+Rare classes are kept as they are, never merged: merging would change the task (and make
+results incomparable with anyone else's on the same data). Where a class is too small for the
+evaluation, the split stage refuses with a clear error (``bench.splits.check_splittable``:
+stratified K-fold needs every class in every fold); OpenML's official splits are used as given.
+
+:func:`subsample_rows` and :func:`subsample_columns` implement the suite filters ``max_rows``
+and ``max_features`` deterministically from a seed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -23,6 +36,10 @@ MAX_INFERRED_CLASSES = 20
 #: A text column whose non-missing values parse as numbers at least this often is a numeric
 #: column with garbage in it, not a categorical.
 NUMERIC_GARBAGE_SHARE = 0.95
+#: Column names that mark a row identifier (with all values distinct, the column is dropped).
+ID_NAME = re.compile(r"^(id|.*[_ .-]id|uuid|guid|index|row_?id|unnamed: ?0)$", re.IGNORECASE)
+#: Below this many rows, "every value distinct" says nothing about a column being an id.
+MIN_ROWS_FOR_ID_CHECK = 20
 
 
 def normalize(
@@ -64,7 +81,7 @@ def normalize(
         notes.append(f"dropped id/ignored columns {list(drop)}")
     X, categorical_cols = _normalize_features(X, declared, name, notes)
     task_type = _resolve_task(y_raw, task, name, notes)
-    y, classes = _encode_target(y_raw, task_type, name)
+    y, classes = _encode_target(y_raw, task_type, name, notes)
     if task_type != "regression":
         task_type = "binary" if len(classes) == 2 else "multiclass"
     return Dataset(
@@ -103,11 +120,15 @@ def _normalize_features(
     columns: dict[str, pd.Series] = {}
     categorical: list[str] = []
     dropped_time, dropped_empty, dropped_constant, made_categorical = [], [], [], []
+    dropped_id: list[object] = []
     n_inf = 0
     for col in X.columns:
         s = X[col]
         if ptypes.is_datetime64_any_dtype(s) or ptypes.is_timedelta64_dtype(s):
             dropped_time.append(col)
+            continue
+        if col not in declared and _is_id_like(s, col):
+            dropped_id.append(col)
             continue
         if col in declared or _is_nominal(s, col, name):
             if not isinstance(s.dtype, pd.CategoricalDtype):
@@ -129,6 +150,7 @@ def _normalize_features(
             if isinstance(s.dtype, pd.CategoricalDtype):
                 categorical.append(str(col))
     for what, cols in [
+        ("id-like", dropped_id),
         ("date/time", dropped_time),
         ("all-missing", dropped_empty),
         ("constant", dropped_constant),
@@ -142,6 +164,27 @@ def _normalize_features(
     if not columns:
         raise DataError("no usable feature columns (all constant, empty or dropped)", where=name)
     return pd.DataFrame(columns, index=X.index), categorical
+
+
+def _is_id_like(s: pd.Series, col: object) -> bool:
+    """Every value distinct, and named like an id or free text: identifies rows, predicts nothing.
+
+    Distinct float values are normal for a continuous feature, so numbers count as an id only
+    under an id-like name.
+    """
+    values = s.dropna()
+    if len(s) < MIN_ROWS_FOR_ID_CHECK or len(values) < 0.95 * len(s):
+        return False
+    if isinstance(s.dtype, pd.CategoricalDtype) or ptypes.is_bool_dtype(s):
+        return False
+    if not values.is_unique:
+        return False
+    if ptypes.is_numeric_dtype(s):
+        integral = bool(np.all(np.mod(values.to_numpy(dtype="float64"), 1) == 0))
+        return integral and bool(ID_NAME.match(str(col)))
+    if ID_NAME.match(str(col)):
+        return True
+    return pd.to_numeric(values, errors="coerce").notna().mean() < 0.5
 
 
 def _is_nominal(s: pd.Series, col: object, name: str) -> bool:
@@ -191,7 +234,8 @@ def _resolve_task(y: pd.Series, task: str | None, name: str, notes: list[str]) -
     return inferred
 
 
-def _encode_target(y: pd.Series, task: TaskType, name: str) -> tuple[np.ndarray, list[str]]:
+def _encode_target(y: pd.Series, task: TaskType, name: str,
+                   notes: list[str]) -> tuple[np.ndarray, list[str]]:
     if task == "regression":
         values = y.to_numpy(dtype="float64")
         if not np.all(np.isfinite(values)):
@@ -200,7 +244,11 @@ def _encode_target(y: pd.Series, task: TaskType, name: str) -> tuple[np.ndarray,
             raise DataError("regression target is constant", where=name)
         return values, []
     labels = y.astype("category") if not isinstance(y.dtype, pd.CategoricalDtype) else y
+    declared = [str(c) for c in labels.cat.categories]
     labels = labels.cat.remove_unused_categories()
+    empty = [c for c in declared if c not in {str(v) for v in labels.cat.categories}]
+    if empty:
+        notes.append(f"dropped declared classes without rows {empty}")
     classes = [str(c) for c in labels.cat.categories]
     if len(classes) < 2:
         raise DataError(
@@ -209,3 +257,47 @@ def _encode_target(y: pd.Series, task: TaskType, name: str) -> tuple[np.ndarray,
         )
     return labels.cat.codes.to_numpy(dtype="int64"), classes
 
+
+
+def subsample_rows(dataset: Dataset, max_rows: int, *, seed: int) -> np.ndarray:
+    """Sorted positions of ``max_rows`` rows drawn without replacement.
+
+    Classification draws per class in proportion to its size (largest remainders), keeping at
+    least one row of every class, so a rare class does not vanish.
+    """
+    n = dataset.n_rows
+    rng = np.random.default_rng(seed)
+    if max_rows >= n:
+        return np.arange(n)
+    if not dataset.is_classification:
+        return np.sort(rng.choice(n, size=max_rows, replace=False))
+    counts = np.bincount(dataset.y, minlength=dataset.n_classes)
+    quota = counts * max_rows / n
+    take = np.minimum(counts, np.maximum(np.floor(quota).astype(int), counts > 0))
+    order = np.argsort(-(quota - np.floor(quota)), kind="stable")
+    i = 0
+    while take.sum() < max_rows and i < 10 * len(order):  # hand out the remainder
+        c = order[i % len(order)]
+        if take[c] < counts[c]:
+            take[c] += 1
+        i += 1
+    while take.sum() > max_rows:  # more classes than rows allowed: trim the largest
+        take[np.argmax(take)] -= 1
+    picked = [rng.choice(np.flatnonzero(dataset.y == c), size=k, replace=False)
+              for c, k in enumerate(take) if k > 0]
+    return np.sort(np.concatenate(picked))
+
+
+def subsample_columns(dataset: Dataset, max_features: int, *, seed: int) -> Dataset:
+    """Keep a random subset of ``max_features`` feature columns (in their original order)."""
+    if dataset.n_features <= max_features:
+        return dataset
+    rng = np.random.default_rng(seed)
+    keep = np.sort(rng.choice(dataset.n_features, size=max_features, replace=False))
+    columns = [dataset.X.columns[i] for i in keep]
+    note = (f"kept a random subset of {max_features} of {dataset.n_features} feature columns "
+            f"(max_features = {max_features})")
+    return dataclasses.replace(
+        dataset, X=dataset.X[columns],
+        categorical=tuple(c for c in dataset.categorical if c in set(columns)),
+        provenance=(*dataset.provenance, note))
