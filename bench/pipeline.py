@@ -62,13 +62,19 @@ def run_suite(
     progress: Progress | None = None,
     nthread: int = 0,
     executor: LocalExecutor | None = None,
+    offline: bool = False,
+    cache_dir: Path | None = None,
 ) -> RunOutcome:
-    """Run every unit of ``suite`` not already in ``out_dir`` and write results and report."""
+    """Run every unit of ``suite`` not already in ``out_dir`` and write results and report.
+
+    ``offline`` / ``cache_dir``: OpenML data comes from the cache only / from this cache.
+    """
     started = time.perf_counter()
     progress = progress or _Silent()
     executor = executor or LocalExecutor()
-    plan = make_plan(suite)
-    ctx = RunContext(suite, out_dir.name, suite.config_hash(), device, nthread)
+    ctx = RunContext(suite, out_dir.name, suite.config_hash(), device, nthread,
+                     offline=offline, cache_dir=cache_dir)
+    plan = make_plan(suite, options=ctx.openml_options())
     store = RunStore(out_dir)
     resumed = store.open(_manifest(plan, ctx))
     done = store.finished_keys()

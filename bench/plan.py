@@ -1,11 +1,18 @@
-"""What a run will do, known before any data is loaded (for ``--dry-run`` and progress)."""
+"""What a run will do, known before any data is loaded (for ``--dry-run`` and progress).
+
+Each dataset has ``repeats x folds`` splits: the suite's ``[run]`` values for our own K-fold, or,
+for an OpenML task with official splits, the task's own design capped by ``max_official_repeats``
+/ ``max_official_folds``. The design is read from the cached ``task.xml`` (no data needed);
+when it is not cached, both caps set give the grid offline (a load then checks the task really
+has that many splits), else it is fetched from OpenML (online) or reported as missing (offline).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.config import Suite
-from bench.data import spec_label
+from bench.config import DatasetSpec, OpenMLSpec, RunConfig, Suite
+from bench.data import OpenMLOptions, spec_label
 from bench.errors import ConfigError
 
 RowKey = tuple[str, int, int, int, str, str]
@@ -81,20 +88,62 @@ class Plan:
         return sum(item.n_units for item in self.items)
 
 
-def make_plan(suite: Suite) -> Plan:
-    """Every (dataset, repeat, fold, seed) item of the suite, in a deterministic order."""
+def make_plan(suite: Suite, *, options: OpenMLOptions | None = None) -> Plan:
+    """Every (dataset, repeat, fold, seed) item of the suite, in a deterministic order.
+
+    ``options`` locate the OpenML cache (and allow or forbid the network) for the split designs
+    of OpenML tasks; default: online, ``$BENCH_CACHE_DIR``.
+    """
     labels = [spec_label(spec) for spec in suite.datasets]
     duplicated = sorted({x for x in labels if labels.count(x) > 1})
     if duplicated:
         raise ConfigError(f"datasets listed more than once: {duplicated}", where=suite.name)
     run = suite.run
+    grids = split_grids(suite, options)
     needs_encoder = any(fs != "raw" for fs in run.feature_sets)
     encoders = tuple(run.encoders) if needs_encoder else ()
     items = tuple(
         WorkItem(label, i, r, f, s, encoders, tuple(run.feature_sets))
         for i, label in enumerate(labels)
-        for r in range(run.repeats)
-        for f in range(run.folds)
+        for r in range(grids[i][0])
+        for f in range(grids[i][1])
         for s in run.seeds
     )
     return Plan(suite, tuple(labels), items)
+
+
+def split_grids(suite: Suite, options: OpenMLOptions | None = None) -> list[tuple[int, int]]:
+    """(repeats, folds) of every dataset of the suite; one error lists every unknown design."""
+    grids: list[tuple[int, int] | None] = []
+    unknown: list[int] = []
+    for spec in suite.datasets:
+        grid = _grid(spec, suite.run, options)
+        grids.append(grid)
+        if grid is None:
+            assert isinstance(spec, OpenMLSpec) and spec.task is not None
+            unknown.append(spec.task)
+    if unknown:
+        raise ConfigError(
+            f"the official split design of OpenML task(s) {unknown} is not in the cache and "
+            f"--offline forbids fetching it; run `bench fetch {suite.name}` first, or set both "
+            f"[run] max_official_repeats and max_official_folds", where=suite.name)
+    return [g for g in grids if g is not None]
+
+
+def _grid(spec: DatasetSpec, run: RunConfig, options: OpenMLOptions | None) -> tuple[int, int] | None:
+    if not (isinstance(spec, OpenMLSpec) and spec.task is not None and run.use_official_splits):
+        return run.repeats, run.folds
+    from bench.data.openml import cached_task_info, split_design
+
+    options = options or OpenMLOptions.from_env()
+    caps = run.max_official_repeats, run.max_official_folds
+    cached = cached_task_info(spec.task, options)
+    if cached is not None:
+        design: tuple[int, int] | None = (cached.repeats, cached.folds)
+    elif caps[0] is not None and caps[1] is not None:
+        return caps[0], caps[1]
+    else:
+        design = split_design(spec.task, options)
+    if design is None:
+        return None
+    return min(design[0], caps[0] or design[0]), min(design[1], caps[1] or design[1])

@@ -12,13 +12,14 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bench.config import Suite
-from bench.data import Dataset, load_dataset
+from bench.config import OpenMLSpec, Suite
+from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
 from bench.encoders import make_encoder
 from bench.errors import BenchError
@@ -28,7 +29,7 @@ from bench.models import fit_predict
 from bench.plan import DatasetJob, RowKey, WorkItem
 from bench.preprocess import TreeInputs
 from bench.seeding import derive_seed
-from bench.splits import Split, make_splits, validation_split
+from bench.splits import Split, make_splits, official_splits, validation_split
 from bench.store import SCHEMA_VERSION
 
 
@@ -41,6 +42,11 @@ class RunContext:
     config_hash: str
     device: DeviceInfo
     nthread: int = 0
+    offline: bool = False  # OpenML: never touch the network, use the cache only
+    cache_dir: Path | None = None  # OpenML cache (None: $BENCH_CACHE_DIR or the user cache dir)
+
+    def openml_options(self) -> OpenMLOptions:
+        return OpenMLOptions.from_env(cache_dir=self.cache_dir, offline=self.offline)
 
     def new_row(self, item: WorkItem, encoder: str, mode: str, feature_set: str,
                 **fields: Any) -> dict[str, Any]:
@@ -165,11 +171,25 @@ def run_job(
 
 
 def load_job_data(job: DatasetJob, ctx: RunContext) -> tuple[Dataset, dict[tuple[int, int], Split]]:
-    """The dataset and its splits by (repeat, fold)."""
-    suite = ctx.suite
-    dataset = load_dataset(suite.datasets[job.spec_index], base_dir=suite.base_dir)
-    splits = make_splits(dataset, folds=suite.run.folds, repeats=suite.run.repeats,
-                         suite_seed=suite.seed)
+    """The dataset and its splits by (repeat, fold): OpenML's official ones for an OpenML task
+    (unless ``use_official_splits = false``), else our deterministic K-fold."""
+    suite, run = ctx.suite, ctx.suite.run
+    spec = suite.datasets[job.spec_index]
+    if isinstance(spec, OpenMLSpec):
+        from bench.data.openml import load_openml
+
+        official = spec.task is not None and run.use_official_splits
+        loaded = load_openml(spec, options=ctx.openml_options(), name=job.dataset,
+                             seed=suite.seed, splits=official,
+                             max_repeats=run.max_official_repeats, max_folds=run.max_official_folds)
+        if loaded.official is not None:
+            pairs = {(item.repeat, item.fold) for item in job.items}
+            splits = official_splits(loaded.dataset, loaded.row_ids, loaded.official, pairs)
+            return loaded.dataset, {(s.repeat, s.fold): s for s in splits}
+        dataset = loaded.dataset
+    else:
+        dataset = load_dataset(spec, base_dir=suite.base_dir)
+    splits = make_splits(dataset, folds=run.folds, repeats=run.repeats, suite_seed=suite.seed)
     return dataset, {(s.repeat, s.fold): s for s in splits}
 
 

@@ -1,4 +1,5 @@
-"""Train/test splits: (stratified) K-fold × repeats, deterministic per (suite seed, dataset, repeat).
+"""Train/test splits: OpenML's official ones, or (stratified) K-fold × repeats, deterministic per
+(suite seed, dataset, repeat).
 
 Splits do not depend on the model seed, so every seed and every method of a (dataset, repeat,
 fold) sees the same rows: the paired design the statistics rely on.
@@ -6,8 +7,9 @@ fold) sees the same rows: the paired design the statistics rely on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
@@ -15,6 +17,9 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from bench.data import Dataset
 from bench.errors import DataError
 from bench.seeding import derive_seed
+
+if TYPE_CHECKING:
+    from bench.data.openml import OfficialSplits
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +46,39 @@ def make_splits(dataset: Dataset, *, folds: int, repeats: int, suite_seed: int) 
         for fold, (train, test) in enumerate(splitter.split(np.zeros(dataset.n_rows), dataset.y)):
             out.append(Split(repeat, fold, train, test))
     return out
+
+
+def official_splits(dataset: Dataset, row_ids: np.ndarray, official: OfficialSplits,
+                    pairs: Iterable[tuple[int, int]]) -> list[Split]:
+    """OpenML's train/test splits for ``pairs`` of (repeat, fold), as positions in ``dataset``.
+
+    ``row_ids`` are the original OpenML row ids of the dataset's rows (rows can be missing: a
+    missing target, or a ``max_rows`` subsample); official split rows not in the dataset are left
+    out of the split, which is recorded in the provenance by the caller.
+    """
+    position = np.full(int(max(row_ids.max(initial=0), _max_id(official)) + 1), -1, dtype=np.int64)
+    position[row_ids] = np.arange(len(row_ids))
+    out = []
+    for repeat, fold in sorted(pairs):
+        if (repeat, fold) not in official.indices:
+            raise DataError(
+                f"OpenML task {official.task_id} has {official.repeats} repeat(s) x "
+                f"{official.folds} fold(s) of official splits; repeat {repeat}, fold {fold} "
+                f"does not exist (lower max_official_repeats / max_official_folds)",
+                where=dataset.name)
+        train_ids, test_ids = official.indices[(repeat, fold)]
+        train, test = position[train_ids], position[test_ids]
+        train, test = train[train >= 0], test[test >= 0]
+        if len(train) == 0 or len(test) == 0:
+            raise DataError(f"official split repeat {repeat}, fold {fold} of OpenML task "
+                            f"{official.task_id} has no rows left", where=dataset.name)
+        out.append(Split(repeat, fold, train, test, origin="openml"))
+    return out
+
+
+def _max_id(official: OfficialSplits) -> int:
+    return max((max(int(tr.max(initial=0)), int(te.max(initial=0)))
+                for tr, te in official.indices.values()), default=0)
 
 
 def check_splittable(dataset: Dataset, folds: int) -> None:
