@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bench.cli import datasets, env, report, run
+from bench.cli import datasets, env, fetch, report, run
 
 app = typer.Typer(
     name="bench",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("run")(run.run)
 app.command("datasets")(datasets.datasets)
+app.command("fetch")(fetch.fetch)
 app.command("report")(report.report)
 app.command("env")(env.env)
 

@@ -19,6 +19,8 @@ from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.config import Suite, load_suite
+from bench.data import OpenMLOptions
+from bench.data.openml import require_cached
 from bench.device import DeviceInfo, resolve_device
 from bench.errors import ConfigError
 from bench.pipeline import RunOutcome, run_suite
@@ -40,29 +42,39 @@ def run(
         help="Comma-separated encoders, e.g. ae,mlp,pca.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; run nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (CI logs).")] = False,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="OpenML data from the cache only; never touch the network.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        help="Cache directory for OpenML data (default: $BENCH_CACHE_DIR or the user cache dir).")
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Run a benchmark suite: raw vs embedded vs raw+embedded features for XGBoost."""
     loaded = load_suite(suite).with_overrides(
         folds=folds, repeats=repeats, seeds=_parse_seeds(seeds), encoders=_parse_list(encoders)
     )
+    options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
     if dry_run:
-        _print_plan(loaded)
+        _print_plan(loaded, options)
         return
+    if offline:
+        require_cached(loaded.datasets, options, suite_arg=suite)
     resolved = resolve_device(device)
     out_dir = out or Path("results") / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}"
     out_con = console()
     if not quiet:
         out_con.print(f"device: [bold]{resolved.kind}[/] ({resolved.name}; {resolved.reason})")
-    outcome = _run_with_progress(loaded, out_dir, resolved, quiet)
+    outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
     _print_outcome(outcome, resolved)
     if not outcome.failures.empty:
         raise typer.Exit(1)
 
 
-def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: bool) -> RunOutcome:
+def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: bool,
+                       options: OpenMLOptions) -> RunOutcome:
+    data = {"offline": options.offline, "cache_dir": options.cache_dir}
     if quiet:
-        return run_suite(suite, out_dir=out_dir, device=device)
+        return run_suite(suite, out_dir=out_dir, device=device, **data)
     columns = (TextColumn("{task.description}", style="cyan"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn())
@@ -76,7 +88,7 @@ def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: b
             def advance(self, description: str) -> None:
                 bar.update(task, advance=1, description=description[:40].ljust(40))
 
-        outcome = run_suite(suite, out_dir=out_dir, device=device, progress=_Hook())
+        outcome = run_suite(suite, out_dir=out_dir, device=device, progress=_Hook(), **data)
         bar.update(task, description=suite.name)
     return outcome
 
@@ -101,8 +113,8 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
     console(stderr=True).print(table)
 
 
-def _print_plan(suite: Suite) -> None:
-    plan = make_plan(suite)
+def _print_plan(suite: Suite, options: OpenMLOptions) -> None:
+    plan = make_plan(suite, options=options)
     run = suite.run
     con = console()
     con.print(f"suite [bold]{suite.name}[/]: {len(plan.datasets)} datasets × {run.repeats} "
