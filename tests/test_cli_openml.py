@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,10 @@ def test_run_task_1882_offline_uses_openml_splits(tmp_path, cache, no_network) -
     for (r, f), (train, test) in official.items():
         rows = frame[(frame["repeat"] == r) & (frame["fold"] == f)]
         assert (rows["n_train"] == len(train)).all() and (rows["n_test"] == len(test)).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    provenance = manifest["datasets"]["anneal"]["provenance"]
+    assert provenance[0].startswith("OpenML dataset 2 'anneal' version 1")
+    assert provenance[-1] == "OpenML task 1882 (Supervised Classification, target 'class')"
 
 
 def test_job_splits_are_exactly_openml_train_test_indices(tmp_path, cache) -> None:

@@ -473,3 +473,20 @@ def test_a_plain_404_page_is_reported_at_once(tmp_path) -> None:
         with pytest.raises(OpenMLNotFound, match=r"does not exist .*\(HTTP 404\)"):
             load_openml(TASK, options=options)
         assert srv.hits["/wrong/api/v1/xml/task/1882"] == 1
+
+
+def test_a_corrupt_arff_is_downloaded_again_when_online(tmp_path) -> None:
+    from tests.openml_server import FakeOpenML, fake_openml
+
+    with fake_openml(FakeOpenML()) as srv:
+        options = OpenMLOptions(cache_dir=tmp_path, server=srv.server, retries=2, backoff_s=0.01)
+        first = load_openml(TASK, options=options).dataset
+        store = NormalizedStore(tmp_path, options.namespace)
+        for key in store.keys("d2-"):
+            store.discard(key)  # force a rebuild from OpenML's files ...
+        arff = options.server_dir / "datasets" / "2" / "dataset.arff"
+        arff.write_bytes(arff.read_bytes()[:5000])  # ... whose ARFF is truncated
+        with pytest.warns(CacheWarning, match=r"dataset\.arff: corrupt cached file: md5"):
+            again = load_openml(TASK, options=options).dataset
+        assert srv.hits["/data/download/2"] == 2
+    assert again.content_hash == first.content_hash

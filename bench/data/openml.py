@@ -233,12 +233,7 @@ def _build(dataset_id: int, target: str, kind: str | None,
            options: OpenMLOptions) -> tuple[Dataset, np.ndarray]:
     """Parse the OpenML data file (ARFF or parquet) once and normalize it."""
     what = f"OpenML dataset {dataset_id}"
-    with _skip_missing_parquet(dataset_id, options):
-        ds = _call_with_repair(lambda: openml.datasets.get_dataset(
-            dataset_id, download_data=True, download_qualities=False,
-            download_features_meta_data=True), what=what, options=options,
-            files=sorted(_dataset_dir(dataset_id, options).glob("*.xml*")))
-    frame = _read_data(ds, options)
+    ds, frame = _download_and_read(dataset_id, options)
     if target not in frame.columns:
         raise DataError(f"{what} has no column {target!r}")
     keep = np.flatnonzero(frame[target].notna().to_numpy())
@@ -254,6 +249,24 @@ def _build(dataset_id: int, target: str, kind: str | None,
                         categorical=nominal, drop=drop, provenance=notes,
                         openml_dataset_id=dataset_id)
     return dataset, keep.astype(np.int64)
+
+
+def _download_and_read(dataset_id: int, options: OpenMLOptions) -> tuple[Any, pd.DataFrame]:
+    """openml-python's dataset and its table; a damaged data file is downloaded again once
+    (online) or reported with its path (offline)."""
+    for attempt in (1, 2):
+        with _skip_missing_parquet(dataset_id, options):
+            ds = _call_with_repair(lambda: openml.datasets.get_dataset(
+                dataset_id, download_data=True, download_qualities=False,
+                download_features_meta_data=True), what=f"OpenML dataset {dataset_id}",
+                options=options, files=sorted(_dataset_dir(dataset_id, options).glob("*.xml*")))
+        try:
+            return ds, _read_data(ds, options)
+        except CorruptCacheError as exc:
+            if options.offline or attempt == 2:
+                raise
+            _warn(f"{exc}; downloading it again")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _read_data(ds: Any, options: OpenMLOptions) -> pd.DataFrame:
@@ -281,8 +294,8 @@ def _read_data(ds: Any, options: OpenMLOptions) -> pd.DataFrame:
 
 
 def _corrupt(path: Path, why: str, options: OpenMLOptions) -> None:
-    hint = ("" if options.offline else
-            "; it was deleted, so the next (online) load downloads it again")
+    """Report a damaged data file; online, delete it (and its parsed copies) to download again."""
+    hint = "" if options.offline else "; deleted"
     if not options.offline:
         path.unlink(missing_ok=True)
         for derived in path.parent.glob("*.pkl*"):
