@@ -125,6 +125,10 @@ def load_openml(spec: OpenMLSpec, *, options: OpenMLOptions, name: str | None = 
     if spec.max_rows is not None and dataset.n_rows > spec.max_rows:
         keep = subsample_rows(dataset, spec.max_rows, seed=derive_seed(seed, label, "max_rows"))
         dataset, rows = _take_rows(dataset, keep, spec.max_rows), rows[keep]
+        if data.official is not None:
+            dataset = dataclasses.replace(dataset, provenance=(
+                *dataset.provenance, "official splits keep only the subsampled rows of each "
+                                     "train and test fold"))
     if spec.max_features is not None and dataset.n_features > spec.max_features:
         dataset = subsample_columns(dataset, spec.max_features,
                                     seed=derive_seed(seed, label, "max_features"))
@@ -434,31 +438,47 @@ def _has_source_data(dataset_id: int, options: OpenMLOptions) -> bool:
 
 
 def missing_from_cache(spec: OpenMLSpec, options: OpenMLOptions) -> list[str]:
-    """What a load of ``spec`` would have to download (empty: it works offline)."""
+    """What a load of ``spec`` would have to download (empty: it works offline).
+
+    Raises :class:`CorruptCacheError` naming a cached XML file that cannot be parsed.
+    """
     if spec.task is None:
         assert spec.dataset is not None
-        ok = _has_source_data(spec.dataset, options) or _store_has(spec.dataset, options)
-        return [] if ok else [f"dataset {spec.dataset} data"]
+        description = _read_xml(_dataset_dir(spec.dataset, options) / "description.xml",
+                                "oml:data_set_description")
+        target = spec.target or (description or {}).get("oml:default_target_attribute")
+        if target and _store_exists(spec.dataset, str(target), spec.task_type, options):
+            return []
+        return _missing_dataset_files(spec.dataset, options)
     info = cached_task_info(spec.task, options)
     if info is None:
         return [f"task {spec.task} description"]
-    missing = []
-    d = _dataset_dir(info.dataset_id, options)
-    for needed, root in (("description.xml", "oml:data_set_description"),
-                         ("features.xml", "oml:data_features")):
-        if _read_xml(d / needed, root) is None:  # raises naming the file if it is damaged
-            missing.append(f"dataset {info.dataset_id} {needed}")
-    if not (_has_source_data(info.dataset_id, options) or _store_has(info.dataset_id, options)):
-        missing.append(f"dataset {info.dataset_id} data")
+    kind = {CLASSIFICATION_TASK: "classification", REGRESSION_TASK: "regression"}.get(
+        info.task_type)
+    missing = _missing_dataset_files(info.dataset_id, options)
+    if _store_exists(info.dataset_id, info.target, kind, options):
+        missing = [m for m in missing if not m.endswith(" data")]
     t = _task_dir(spec.task, options)
     if not ((t / "datasplits.arff").is_file() or (t / "datasplits.pkl.py3").is_file()):
         missing.append(f"task {spec.task} splits")
     return missing
 
 
-def _store_has(dataset_id: int, options: OpenMLOptions) -> bool:
+def _missing_dataset_files(dataset_id: int, options: OpenMLOptions) -> list[str]:
+    missing = []
+    d = _dataset_dir(dataset_id, options)
+    for needed, root in (("description.xml", "oml:data_set_description"),
+                         ("features.xml", "oml:data_features")):
+        if _read_xml(d / needed, root) is None:  # raises naming the file if it is damaged
+            missing.append(f"dataset {dataset_id} {needed}")
+    if not _has_source_data(dataset_id, options):
+        missing.append(f"dataset {dataset_id} data")
+    return missing
+
+
+def _store_exists(dataset_id: int, target: str, kind: str | None, options: OpenMLOptions) -> bool:
     store = NormalizedStore(options.cache_dir, options.namespace)
-    return any(store.exists(key) for key in store.keys(f"d{dataset_id}-"))
+    return store.exists(_store_key(dataset_id, target, kind))
 
 
 def cached_summary(spec: OpenMLSpec, options: OpenMLOptions) -> dict[str, Any] | None:

@@ -200,8 +200,9 @@ def describe_failure(exc: BaseException, what: str, options: OpenMLOptions) -> O
                               missing=[what])
     if isinstance(exc, openml.exceptions.OpenMLServerException) and (
             exc.code in NOT_FOUND_CODES or "unknown" in exc.message.lower()):
+        text = exc.message.strip().removesuffix(" - None")
         return OpenMLNotFound(f"{what} does not exist on {options.server} "
-                              f"(server code {exc.code}: {exc.message.strip()})")
+                              f"(server code {exc.code}: {text})")
     status = _status_code(str(exc)) or (getattr(_LAST, "status", None)
                                          if _is_foreign_error_page(exc) else None)
     if status == 404:
