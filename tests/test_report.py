@@ -115,7 +115,8 @@ def test_latex_is_ascii_balanced_and_captions_state_the_tests(report_dir: Path) 
         else:
             assert stack.pop() == env
     assert not stack
-    assert tex.count("{") - tex.count(r"\{") == tex.count("}") - tex.count(r"\}")
+    braces = re.sub(r"\\[{}]", "", tex.replace("\\\\", ""))  # drop \\ first, then \{ \}
+    assert braces.count("{") == braces.count("}")
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
     caption = re.search(r"\\caption\{(Mean .*?)\}\n", tex).group(1)
     for needle in ("Nadeau", "Holm", r"$\alpha$ = 0.05", r"\textbf"):
@@ -183,6 +184,10 @@ def test_edge_case_reports_render(tmp_path: Path) -> None:
     write_report_files(tmp_path / "ties", analyze(ties, FAST), INFO, formats=("md",))
     md = (tmp_path / "ties" / "report.md").read_text(encoding="utf-8")
     assert "all differences are zero" in md and "zero variance" in md
+    failed = frame(3).assign(status="error", error="boom", accuracy=np.nan, rmse=np.nan)
+    write_report_files(tmp_path / "failed", analyze(failed, FAST), INFO, formats=("md", "html"))
+    md = (tmp_path / "failed" / "report.md").read_text(encoding="utf-8")
+    assert "Failed result rows (54)" in md and "no paired runs" in md
     only_raw = frame(3, methods=(("none", "raw", 0.0),))
     write_report_files(tmp_path / "raw", analyze(only_raw, FAST), INFO, formats=("md", "csv"))
     assert "No method other than `raw`" in (tmp_path / "raw" / "report.md").read_text()

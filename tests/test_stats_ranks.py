@@ -146,11 +146,13 @@ def test_cliques_are_maximal_contiguous_runs() -> None:
     assert cliques(ranks, none) == ()
 
 
+# Scores on a 0.001 grid: ties happen (as with accuracies), and adding an integer keeps every
+# order and every tie (monotone rounding; the grid spacing dwarfs the rounding error).
 score_matrices = st.integers(2, 12).flatmap(lambda n: st.integers(3, 6).flatmap(
-    lambda k: arrays(np.float64, (n, k), elements=st.floats(0, 1, allow_nan=False, width=32))))
+    lambda k: arrays(np.int64, (n, k), elements=st.integers(0, 1000)).map(lambda a: a / 1000)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(scores=score_matrices, shift=st.integers(-100, 100), seed=st.integers(0, 1000))
 def test_rank_statistics_properties(scores: np.ndarray, shift: int, seed: int) -> None:
     n, k = scores.shape
@@ -159,8 +161,7 @@ def test_rank_statistics_properties(scores: np.ndarray, shift: int, seed: int) -
     res = friedman(ranks)
     for p in (res.chi2_p, res.f_p):
         assert 0.0 <= p <= 1.0
-    # Invariant to adding a constant to every score (exact here: float32 values plus an
-    # integer stay exact in float64), and to the method order.
+    # Invariant to adding a constant to every score, and to the method order.
     np.testing.assert_array_equal(rank_matrix(scores + shift, higher), ranks)
     perm = np.random.default_rng(seed).permutation(k)
     permuted = friedman(rank_matrix(scores[:, perm], higher))

@@ -87,7 +87,7 @@ def test_undefined_cases_give_nan_not_errors() -> None:
 
 
 # statsmodels' multipletests runs gc.collect() on every call (~0.3 s here): few examples.
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=25))
 def test_holm_matches_statsmodels(p: list[float]) -> None:
     expected = multipletests(np.array(p), method="holm")[1]

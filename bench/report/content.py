@@ -495,14 +495,15 @@ def _cite(a: Analysis, info: RunInfo) -> list[Block]:
 
 def cite_text(a: Analysis, info: RunInfo) -> str:
     s = a.scores
-    versions = {**info.versions, **info.report_versions}
-    software = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()) if v)
+    software = ", ".join(f"{k} {v}" for k, v in sorted(info.versions.items()) if v)
+    statistics = ", ".join(f"{k} {v}" for k, v in sorted(info.report_versions.items()) if v)
+    bench_version = info.versions.get("embedbench") or info.report_versions.get("embedbench", "")
     options = a.options
     flags = f"--baseline {options.baseline} --alpha {options.alpha} --rope {options.rope}"
     if options.metrics:
         flags += " --metric " + ",".join(options.metrics[k] for k in sorted(options.metrics))
     lines = [
-        f"EmbedBench {versions.get('embedbench', '')}".rstrip()
+        f"EmbedBench {bench_version}".rstrip()
         + (f", suite {info.suite}" if info.suite else "")
         + (f", run {info.run_id}" if info.run_id else ""),
         f"datasets: {_dataset_counts(a)}",
@@ -514,7 +515,8 @@ def cite_text(a: Analysis, info: RunInfo) -> str:
         f"statistics: alpha = {options.alpha}, ROPE = {options.rope} (relative to the "
         f"baseline mean), Holm correction, {options.n_bootstrap} bootstrap resamples",
         f"device: {info.device}" if info.device else "",
-        f"software: {software}" if software else "",
+        f"software of the run: {software}" if software else "",
+        f"report computed with: {statistics}" if statistics else "",
     ]
     wrapped = [textwrap.fill(line, width=96, subsequent_indent="    ", break_on_hyphens=False)
                for line in lines if line]

@@ -111,16 +111,20 @@ def cd_diagram(a: Analysis) -> Figure:
 
 
 def delta_plot(a: Analysis) -> Figure:
-    """Relative difference to the baseline per dataset with t-intervals, one row per dataset."""
+    """Relative difference to the baseline per dataset with t-intervals, one row per dataset.
+
+    The x axis is symmetric-log beyond ±1 %: a −200 % outlier must not squash the ROPE.
+    """
     methods = list(a.scores.methods[1:])
     datasets = list(a.scores.datasets)
-    fig = new_figure(7.0, 1.2 + 0.32 * len(datasets) * max(1, len(methods)) ** 0.5)
+    fig = new_figure(7.0, 0.9 + len(datasets) * (0.12 + 0.05 * len(methods)))
     ax = fig.add_subplot()
     rope = a.rope * 100
-    ax.axvspan(-rope, rope, color="0.9", zorder=0, label=f"ROPE ±{rope:g}%")
+    ax.axvspan(-rope, rope, color="0.88", zorder=0, label=f"ROPE ±{rope:g}%")
     ax.axvline(0, color="0.4", lw=0.8)
     index = {(c.dataset, c.method): c for c in a.per_dataset}
     offsets = np.linspace(-0.3, 0.3, len(methods)) if len(methods) > 1 else np.zeros(1)
+    extent = [rope]
     for j, method in enumerate(methods):
         rows = [index[(d, method)] for d in datasets]
         y = np.arange(len(datasets)) + offsets[j]
@@ -129,14 +133,29 @@ def delta_plot(a: Analysis) -> Figure:
         hi = np.array([c.ci_high for c in rows]) * 100
         err = np.vstack([x - lo, hi - x])
         ax.errorbar(x, y, xerr=np.where(np.isfinite(err), err, 0), fmt="o", ms=3, lw=0.8,
-                    capsize=0, label=method, color=f"C{j}")
+                    capsize=0, label=method, color=f"C{j + 1}")  # C0 is the baseline's
+        extent += [abs(v) for v in np.concatenate([x, lo, hi]) if np.isfinite(v)]
+    _symlog_percent_axis(ax, max(extent) * 1.1)
     ax.set_yticks(range(len(datasets)), datasets)
-    ax.invert_yaxis()
+    ax.set_ylim(len(datasets) - 0.5, -0.5)
     ax.set_xlabel(f"relative difference to {a.baseline} (%), positive = better")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     _margins(fig, left_in=0.2 + CHAR_WIDTH_IN * max(map(len, datasets)),
              right_in=0.7 + CHAR_WIDTH_IN * max(map(len, methods + ["ROPE ±10%"])))
     return fig
+
+
+def _symlog_percent_axis(ax, limit: float) -> None:
+    """Linear within ±1 %, logarithmic beyond; ticks at 0 and ±1, 10, 100 … (plus 2 and 5 when
+    the range spans at most two decades)."""
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.6)
+    ax.set_xlim(-limit, limit)
+    decades = [10.0**k for k in range(0, 5) if 10.0**k <= limit]
+    steps = decades if len(decades) > 2 else [d * m for d in decades for m in (1, 2, 5)
+                                              if d * m <= limit]
+    ticks = sorted({0.0, *steps, *[-v for v in steps]})
+    ax.set_xticks(ticks, [f"{t:+g}" if t else "0" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
 def performance_profile_plot(a: Analysis) -> Figure:

@@ -1,12 +1,13 @@
 """``report.tex``: a standalone pdflatex document with booktabs tables, and table fragments.
 
 Only packages from Debian's ``texlive-latex-base`` / ``texlive-latex-recommended`` are used
-(booktabs, graphicx, amssymb, geometry, hyperref). The output is pure ASCII: every non-ASCII
+(booktabs, graphicx, amssymb, float, geometry, hyperref). The output is pure ASCII: every non-ASCII
 character goes through :data:`UNICODE` (or loses its accent), so the file always compiles.
 """
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
 
 from bench.report.document import (
@@ -32,6 +33,10 @@ UNICODE = {"±": r"$\pm$", "χ": r"$\chi$", "²": r"$^2$", "α": r"$\alpha$", "�
            "≈": r"$\approx$", "∞": r"$\infty$", "▲": r"$^{\blacktriangle}$",
            "▼": r"$^{\blacktriangledown}$", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
            "→": r"$\rightarrow$", "√": r"$\surd$", "≠": r"$\neq$", "μ": r"$\mu$"}
+COMBINING_MACRON = "\u0304"
+TEXT_WIDTH_PT = 470.0  # \linewidth of letter paper with 2 cm margins, less a little
+CHAR_PT = 4.6  # average width of a character of the 10-pt body font (digits are 5)
+HEADER_CHARS = 18  # longer column titles wrap onto two or more lines
 MARKS = {"win": r"$^{\blacktriangle}$", "loss": r"$^{\blacktriangledown}$", "": ""}
 PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[T1]{fontenc}
@@ -39,6 +44,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage{booktabs}
 \usepackage{graphicx}
 \usepackage{amssymb}
+\usepackage{float}
 \usepackage[hidelinks]{hyperref}
 """
 
@@ -46,8 +52,12 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 def escape(text: str) -> str:
     """Plain text to LaTeX (ASCII only); raises ValueError on a character it cannot map."""
     out = []
-    for ch in text:
-        if ch in SPECIAL:
+    for i, ch in enumerate(text):
+        if ch == COMBINING_MACRON:
+            continue
+        if i + 1 < len(text) and text[i + 1] == COMBINING_MACRON:  # d̄ -> $\bar{d}$
+            out.append(r"$\bar{" + escape(ch) + "}$")
+        elif ch in SPECIAL:
             out.append(SPECIAL[ch])
         elif ch in UNICODE:
             out.append(UNICODE[ch])
@@ -91,22 +101,45 @@ def render_latex(document: Document) -> str:
     return "\n".join(body) + "\n"
 
 
-def render_table(table: Table) -> str:
-    """One booktabs ``table`` environment (also written alone to ``tables/<key>.tex``)."""
+def render_table(table: Table, placement: str = "htbp") -> str:
+    """One booktabs ``table`` environment; ``tables/<key>.tex`` holds each alone (``htbp``, for
+    a paper), while the report pins them in place (``H``, float package) so that every table
+    stays in its section."""
     spec = "".join(c.align for c in table.columns)
-    lines = [r"\begin{table}[htbp]", r"\centering", r"\caption{" + inline(table.caption) + "}",
+    lines = [r"\begin{table}[" + placement + "]", r"\centering", r"\caption{" + inline(table.caption) + "}",
              r"\label{tab:" + table.key + "}"]
-    wide = len(table.columns) > 6
+    wide = _estimated_width_pt(table) > TEXT_WIDTH_PT
     if wide:
         lines.append(r"\resizebox{\linewidth}{!}{%")
     lines += [r"\begin{tabular}{" + spec + "}", r"\toprule",
-              " & ".join(inline(c.title) for c in table.columns) + r" \\", r"\midrule"]
+              " & ".join(_header(c.title, c.align) for c in table.columns) + r" \\",
+              r"\midrule"]
     lines += [" & ".join(_cell(c) for c in row) + r" \\" for row in table.rows]
     lines += [r"\bottomrule", r"\end{tabular}"]
     if wide:
         lines.append("}")
     lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
+
+
+def _header(title: str, align: str) -> str:
+    """A column title; a long one becomes a stacked (nested tabular) multi-line title."""
+    if len(title) <= HEADER_CHARS:
+        return inline(title)
+    parts = textwrap.wrap(title, HEADER_CHARS, break_long_words=False, break_on_hyphens=False)
+    # "\\{}" so that a line starting with "[" is not read as the optional argument of \\.
+    return (r"\begin{tabular}[b]{@{}" + align + "@{}}" + r"\\{}".join(inline(p) for p in parts)
+            + r"\end{tabular}")
+
+
+def _estimated_width_pt(table: Table) -> float:
+    """Rough natural width: widest cell (or title line) per column, plus column padding."""
+    width = 0.0
+    for j, column in enumerate(table.columns):
+        title = max((len(p) for p in textwrap.wrap(column.title, HEADER_CHARS)), default=0)
+        cells = max((len(row[j].text.replace("`", "")) for row in table.rows), default=0)
+        width += max(title, cells) * CHAR_PT + 12.0
+    return width
 
 
 def _block(block) -> list[str]:
@@ -119,9 +152,9 @@ def _block(block) -> list[str]:
         return [r"\begin{itemize}", *[r"\item " + inline(i) for i in block.items],
                 r"\end{itemize}"]
     if isinstance(block, Table):
-        return [] if block.detail else [render_table(block)]
+        return [] if block.detail else [render_table(block, "H")]
     if isinstance(block, Figure):
-        return [r"\begin{figure}[htbp]", r"\centering",
+        return [r"\begin{figure}[H]", r"\centering",
                 r"\includegraphics[width=0.9\linewidth]{figures/" + block.key + ".pdf}",
                 r"\caption{" + inline(block.caption) + "}", r"\label{fig:" + block.key + "}",
                 r"\end{figure}"]
