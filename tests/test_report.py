@@ -278,6 +278,14 @@ def test_report_command_rejects_bad_options_in_one_line(run_dir: Path, args: lis
     assert "Traceback" not in result.output
 
 
+def test_unwritable_output_is_a_one_line_error(run_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(app, ["report", str(run_dir), "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert "cannot write the report" in result.output and "Traceback" not in result.output
+
+
 def test_manifest_versions_reach_the_citation(run_dir: Path) -> None:
     runner.invoke(app, ["report", str(run_dir), "--format", "md"])
     md = (run_dir / "report.md").read_text(encoding="utf-8")

@@ -78,8 +78,8 @@ def test_correlated_bayes_says_why_it_cannot_run() -> None:
     assert "baseline mean is 0" in note
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.floats(-1, 1, allow_nan=False, width=32), min_size=2, max_size=40))
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(-1, 1, allow_nan=False, width=32), min_size=2, max_size=30))
 def test_wilcoxon_matches_scipy(values: list[float]) -> None:
     d = np.array(values, dtype=float)
     res = wilcoxon(d)

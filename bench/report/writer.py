@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from bench.errors import ConfigError
+from bench.errors import BenchError, ConfigError
 from bench.report.content import RunInfo, build_document
 from bench.report.figures import write_figures
 from bench.report.html import render_html
@@ -42,7 +42,16 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
 def write_report_files(out_dir: Path, analysis: Analysis, info: RunInfo,
                        formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write the chosen formats into ``out_dir``; return the files written (md first)."""
-    formats = tuple(formats)
+    try:
+        return _write_all(out_dir, analysis, info, tuple(formats))
+    except OSError as exc:  # a full disk or a read-only directory is the user's to fix
+        where = exc.filename or out_dir
+        raise BenchError(f"cannot write the report: {exc.strerror or exc}", where=str(where)) \
+            from None
+
+
+def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
+               formats: tuple[str, ...]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = build_document(analysis, info)
     written: list[Path] = []
