@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +17,9 @@ from bench.environment import environment
 from bench.executors import LocalExecutor
 from bench.models import booster_params
 from bench.plan import Plan, make_plan
-from bench.report import render_markdown
+from bench.report import FORMATS, RunInfo, write_report_files
 from bench.runner import RunContext
-from bench.stats import compare_to_baseline
+from bench.stats import ReportOptions, analyze
 from bench.store import SCHEMA_VERSION, RunStore
 
 
@@ -119,21 +120,29 @@ def _manifest(plan: Plan, ctx: RunContext) -> dict[str, Any]:
     }
 
 
-def write_report(out_dir: Path, frame: pd.DataFrame, suite: Suite, device: DeviceInfo) -> Path:
-    comparison = compare_to_baseline(frame, metrics=suite.run.metrics.model_dump())
-    n_datasets = frame["dataset"].nunique()
-    header = {
-        "suite": suite.name,
-        "datasets": n_datasets,
-        "design": f"{suite.run.repeats} repeat(s) × {suite.run.folds} folds × "
-                  f"{len(suite.run.seeds)} seed(s)",
-        "encoders": ", ".join(suite.run.encoders),
-        "device": f"{device.kind} ({device.name})",
-        "rows": f"{len(frame)} ({int((frame['status'] == 'ok').sum())} ok)",
-    }
-    path = out_dir / "report.md"
-    path.write_text(render_markdown(comparison, header=header), encoding="utf-8")
-    return path
+def write_report(
+    out_dir: Path,
+    frame: pd.DataFrame,
+    suite: Suite,
+    device: DeviceInfo,
+    *,
+    options: ReportOptions | None = None,
+    formats: Iterable[str] = FORMATS,
+    manifest: dict[str, Any] | None = None,
+) -> Path:
+    """Write the report (Markdown, LaTeX, CSV tables, HTML, figures) into ``out_dir`` from the
+    result rows alone; return the path of ``report.md`` (or of the first file written).
+
+    ``manifest`` (default: ``out_dir/manifest.json`` when present) only supplies the run's
+    identity and software versions for the citation block.
+    """
+    opts = options or ReportOptions(metrics=suite.run.metrics.model_dump())
+    if manifest is None:
+        store = RunStore(out_dir)
+        manifest = store.read_manifest() if (out_dir / "manifest.json").exists() else {}
+    info = RunInfo.from_manifest(manifest, suite=suite.name,
+                                 device=f"{device.kind} ({device.name})")
+    return write_report_files(out_dir, analyze(frame, opts), info, formats)[0]
 
 
 def _now() -> str:

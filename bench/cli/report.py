@@ -10,20 +10,61 @@ import typer
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.config import load_suite_data
 from bench.device import DeviceInfo
+from bench.errors import ConfigError
+from bench.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from bench.pipeline import write_report
+from bench.report import FORMATS, parse_formats
+from bench.stats import ReportOptions
 from bench.store import RunStore, load
 
 
 @user_errors
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run directory made by `bench run`.")],
+    metric: Annotated[str | None, typer.Option(
+        help="Primary metric(s), comma-separated: a classification metric "
+             f"({', '.join(CLASSIFICATION_METRICS)}) and/or a regression metric "
+             f"({', '.join(REGRESSION_METRICS)}). Default: the suite's.")] = None,
+    baseline: Annotated[str, typer.Option(help="The method every other is compared with.")] = "raw",
+    alpha: Annotated[float, typer.Option(help="Significance level of every test.")] = 0.05,
+    rope: Annotated[float, typer.Option(
+        help="Region of practical equivalence, relative to the baseline's mean "
+             "(0.01 = ±1%).")] = 0.01,
+    formats_: Annotated[str, typer.Option(
+        "--format", help=f"Comma-separated subset of {','.join(FORMATS)}.")] = ",".join(FORMATS),
+    out: Annotated[Path | None, typer.Option(
+        help="Where to write the report (default: RUN_DIR).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
-    """Rewrite RUN_DIR/report.md from RUN_DIR's results."""
+    """Rewrite the report (report.md/.tex/.html, tables/, figures/) from RUN_DIR's results."""
+    formats = parse_formats(formats_)
     frame = load(run_dir)
     manifest = RunStore(run_dir).read_manifest()
     suite = load_suite_data({**manifest["config"], "base_dir": run_dir},
                             where=str(run_dir / "manifest.json"))
+    metrics = {**suite.run.metrics.model_dump(), **parse_metrics(metric)}
+    options = ReportOptions(metrics=metrics, baseline=baseline, alpha=alpha, rope=rope)
     dev = manifest["device"]
-    path = write_report(run_dir, frame, suite, DeviceInfo(dev["kind"], dev["name"], dev["reason"]))
+    path = write_report(out or run_dir, frame, suite,
+                        DeviceInfo(dev["kind"], dev["name"], dev["reason"]),
+                        options=options, formats=formats, manifest=manifest)
     console().print(f"report: {path}")
+
+
+def parse_metrics(text: str | None) -> dict[str, str]:
+    """``"log_loss,mae"`` -> {"classification": "log_loss", "regression": "mae"}."""
+    chosen: dict[str, str] = {}
+    for name in (t.strip() for t in (text or "").split(",")):
+        if not name:
+            continue
+        if name in CLASSIFICATION_METRICS:
+            family = "classification"
+        elif name in REGRESSION_METRICS:
+            family = "regression"
+        else:
+            raise ConfigError(f"--metric: unknown metric {name!r}; expected one of "
+                              f"{', '.join(CLASSIFICATION_METRICS + REGRESSION_METRICS)}")
+        if family in chosen and chosen[family] != name:
+            raise ConfigError(f"--metric: two {family} metrics given ({chosen[family]}, {name})")
+        chosen[family] = name
+    return chosen

@@ -19,14 +19,14 @@ import pandas as pd
 from scipy import stats
 
 from bench.metrics import HIGHER_IS_BETTER
+from bench.stats.pairwise import relative_to_baseline
+from bench.stats.scores import DEFAULT_METRICS, collect_scores, method_name
+
+__all__ = ["DEFAULT_METRICS", "BaselineComparison", "MethodComparison", "compare_to_baseline",
+           "method_name"]
 
 #: Relative differences smaller than this count as ties (floating-point noise, not a result).
 TIE_TOLERANCE = 1e-12
-DEFAULT_METRICS = {"classification": "accuracy", "regression": "rmse"}
-
-
-def method_name(encoder: str, feature_set: str) -> str:
-    return "raw" if feature_set == "raw" else f"{encoder}/{feature_set}"
 
 
 @dataclass(frozen=True)
@@ -69,49 +69,16 @@ def compare_to_baseline(
     alpha: float = 0.05,
 ) -> BaselineComparison:
     """Compare every method in ``frame`` (result rows) with ``baseline``."""
-    chosen = {**DEFAULT_METRICS, **(metrics or {})}
-    frame = frame.assign(method=[method_name(e, f) for e, f in
-                                 zip(frame["encoder"], frame["feature_set"], strict=True)])
-    ok = frame[frame["status"] == "ok"]
-    per_dataset = {}
-    for dataset, rows in ok.groupby("dataset", sort=True):
-        kind = "regression" if rows["task"].iloc[0] == "regression" else "classification"
-        per_dataset[dataset] = chosen[kind]
-    metric_of_row = ok["dataset"].map(per_dataset)
-    value = pd.Series(np.nan, index=ok.index)
-    for metric in set(per_dataset.values()):
-        mask = metric_of_row == metric
-        value[mask] = ok.loc[mask, metric]
-    values = ok.assign(value=value)
-    grouped = values.groupby(["dataset", "method"])["value"]
-    means = grouped.mean().unstack("method")
-    stds = grouped.std(ddof=1).unstack("method")
-    improvements = _relative_improvements(means, per_dataset, baseline)
-    comparisons = tuple(
-        _compare(improvements[m], m) for m in improvements.columns if m != baseline
-    )
+    scores = collect_scores(frame, metrics=metrics, baseline=baseline)
+    means = scores.means()
+    signs = pd.Series({d: scores.sign(d) for d in scores.datasets}, dtype=float)
+    improvements = relative_to_baseline(means, signs, baseline)
+    comparisons = tuple(_compare(improvements[m], m) for m in scores.methods[1:])
     return BaselineComparison(
-        baseline=baseline,
-        metrics=per_dataset,
-        means=means,
-        stds=stds,
-        improvements=improvements,
-        comparisons=comparisons,
-        failures=frame[frame["status"] != "ok"].drop(columns="method"),
+        baseline=baseline, metrics=scores.metrics, means=means, stds=scores.stds(),
+        improvements=improvements, comparisons=comparisons, failures=scores.failures,
         alpha=alpha,
     )
-
-
-def _relative_improvements(
-    means: pd.DataFrame, metrics: dict[str, str], baseline: str
-) -> pd.DataFrame:
-    if baseline not in means.columns:
-        return pd.DataFrame(index=means.index)
-    base = means[baseline]
-    sign = pd.Series({d: 1.0 if HIGHER_IS_BETTER[m] else -1.0 for d, m in metrics.items()})
-    sign = sign.reindex(means.index)
-    scale = base.abs().where(base.abs() > 0, 1.0)
-    return means.sub(base, axis=0).mul(sign, axis=0).div(scale, axis=0)
 
 
 def _compare(delta: pd.Series, method: str) -> MethodComparison:

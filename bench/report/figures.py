@@ -1,0 +1,182 @@
+"""Figures of the report, drawn headless with matplotlib's object API (no pyplot state).
+
+Each function returns a :class:`matplotlib.figure.Figure`; :func:`save` writes PNG and PDF with
+fixed metadata, so the same analysis gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import matplotlib
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bench.stats.aggregate import profile_curve
+from bench.stats.analysis import Analysis
+
+PNG_METADATA = {"Software": None}
+PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
+# Type 3 fonts and fixed margins: a layout engine or Type 42 subsetting would triple the time.
+RC = {"font.size": 9, "axes.titlesize": 10, "pdf.fonttype": 3}
+CHAR_WIDTH_IN = 0.07  # about one character of 9-pt DejaVu Sans, for margins
+
+
+def new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=150)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _margins(fig: Figure, *, left_in: float, right_in: float, bottom_in: float = 0.5,
+             top_in: float = 0.15) -> None:
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=min(left_in / width, 0.6), right=1 - min(right_in / width, 0.35),
+                        bottom=min(bottom_in / height, 0.4), top=1 - min(top_in / height, 0.3))
+
+
+def write_figures(a: Analysis, directory: Path) -> dict[str, bytes]:
+    """Draw every figure the analysis supports into ``directory`` (PNG + PDF); return the PNG
+    bytes by figure key (for the self-contained HTML)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    drawers = {}
+    if len(a.scores.methods) > 1:
+        drawers["delta_vs_baseline"] = delta_plot
+    if len(a.ranks.datasets) >= 2:
+        drawers["cd_diagram"] = cd_diagram
+        drawers["performance_profile"] = performance_profile_plot
+    pngs = {}
+    with matplotlib.rc_context(RC):
+        for key, draw in drawers.items():
+            pngs[key] = save(draw(a), directory, key)["png"]
+    return pngs
+
+
+def save(fig: Figure, directory: Path, key: str) -> dict[str, bytes]:
+    """Write ``key.png`` and ``key.pdf`` into ``directory``; return their bytes by suffix."""
+    out = {}
+    for suffix, metadata in (("png", PNG_METADATA), ("pdf", PDF_METADATA)):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=suffix, metadata=metadata)
+        data = buffer.getvalue()
+        (directory / f"{key}.{suffix}").write_bytes(data)
+        out[suffix] = data
+    return out
+
+
+def cd_diagram(a: Analysis) -> Figure:
+    """Demšar's diagram: rank axis (best on the right), Wilcoxon–Holm clique bars, Nemenyi CD."""
+    ranks = a.ranks.average_ranks.sort_values(kind="stable")
+    k, n_cliques = len(ranks), len(a.ranks.cliques)
+    half = (k + 1) // 2
+    lowest = -(0.45 + 0.3 * n_cliques + 0.45 * max(half - 1, 0))  # y of the last label row
+    width, unit = 7.0, 0.32  # inches, inches per y unit
+    fig = new_figure(width, (2.15 - lowest) * unit)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    ax.axis("off")
+    low, high = 1, max(k, 2)
+    label_in = max(len(f"{m} (0.00)") for m in ranks.index) * CHAR_WIDTH_IN + 0.15
+    axis_in = max(width - 2 * label_in, 1.5)
+    pad = (high - low) * label_in / axis_in
+    ax.set_xlim(high + pad, low - pad)  # reversed: rank 1 (best) on the right
+    ax.set_ylim(lowest - 0.35, 1.8)
+    ax.plot([low, high], [0, 0], color="black", lw=1)
+    for t in range(low, high + 1):
+        ax.plot([t, t], [0, 0.12], color="black", lw=1)
+        ax.text(t, 0.22, str(t), ha="center", va="bottom")
+    cd = a.ranks.critical_difference
+    if math.isfinite(cd):
+        ax.plot([high, high - cd], [1.15, 1.15], color="black", lw=1.5)
+        ax.text(high - cd / 2, 1.22, f"Nemenyi CD = {cd:.2f}", ha="center", va="bottom")
+    for i, (method, rank) in enumerate(ranks.items()):
+        right = i < half  # the better half is labelled on the right
+        row = i if right else k - 1 - i
+        y = -(0.45 + 0.3 * n_cliques + 0.45 * row)
+        x_text = low - pad * 0.05 if right else high + pad * 0.05
+        ax.plot([rank, rank, x_text], [0, y, y], color="0.3", lw=0.8)
+        ax.text(x_text, y, f" {method} ({rank:.2f}) ", ha="left" if right else "right",
+                va="center")
+    for j, group in enumerate(a.ranks.cliques):
+        r = ranks[list(group)]
+        y = -(0.25 + 0.3 * j)
+        ax.plot([r.max() + 0.03, r.min() - 0.03], [y, y], color="black", lw=3,
+                solid_capstyle="butt")
+    return fig
+
+
+def delta_plot(a: Analysis) -> Figure:
+    """Relative difference to the baseline per dataset with t-intervals, one row per dataset.
+
+    The x axis is symmetric-log beyond ±1 %: a −200 % outlier must not squash the ROPE.
+    """
+    methods = list(a.scores.methods[1:])
+    datasets = list(a.scores.datasets)
+    fig = new_figure(7.0, 0.9 + len(datasets) * (0.12 + 0.05 * len(methods)))
+    ax = fig.add_subplot()
+    rope = a.rope * 100
+    ax.axvspan(-rope, rope, color="0.88", zorder=0, label=f"ROPE ±{rope:g}%")
+    ax.axvline(0, color="0.4", lw=0.8)
+    index = {(c.dataset, c.method): c for c in a.per_dataset}
+    offsets = np.linspace(-0.3, 0.3, len(methods)) if len(methods) > 1 else np.zeros(1)
+    extent = [rope]
+    for j, method in enumerate(methods):
+        rows = [index[(d, method)] for d in datasets]
+        y = np.arange(len(datasets)) + offsets[j]
+        x = np.array([c.relative_difference for c in rows]) * 100
+        lo = np.array([c.ci_low for c in rows]) * 100
+        hi = np.array([c.ci_high for c in rows]) * 100
+        err = np.vstack([x - lo, hi - x])
+        ax.errorbar(x, y, xerr=np.where(np.isfinite(err), err, 0), fmt="o", ms=3, lw=0.8,
+                    capsize=0, label=method, color=f"C{j + 1}")  # C0 is the baseline's
+        extent += [abs(v) for v in np.concatenate([x, lo, hi]) if np.isfinite(v)]
+    _symlog_percent_axis(ax, max(extent) * 1.1)
+    ax.set_yticks(range(len(datasets)), datasets)
+    ax.set_ylim(len(datasets) - 0.5, -0.5)
+    ax.set_xlabel(f"relative difference to {a.baseline} (%), positive = better")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    _margins(fig, left_in=0.2 + CHAR_WIDTH_IN * max(map(len, datasets)),
+             right_in=0.7 + CHAR_WIDTH_IN * max(map(len, methods + ["ROPE ±10%"])))
+    return fig
+
+
+def _symlog_percent_axis(ax, limit: float) -> None:
+    """Linear within ±1 %, logarithmic beyond; ticks at 0 and ±1, 10, 100 … (plus 2 and 5 when
+    the range spans at most two decades)."""
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.6)
+    ax.set_xlim(-limit, limit)
+    decades = [10.0**k for k in range(0, 5) if 10.0**k <= limit]
+    steps = decades if len(decades) > 2 else [d * m for d in decades for m in (1, 2, 5)
+                                              if d * m <= limit]
+    ticks = sorted({0.0, *steps, *[-v for v in steps]})
+    ax.set_xticks(ticks, [f"{t:+g}" if t else "0" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
+def performance_profile_plot(a: Analysis) -> Figure:
+    """ρ(τ) step curves; τ on a symlog axis so that small shortfalls stay readable."""
+    shortfall: pd.DataFrame = a.shortfall * 100
+    finite = shortfall.to_numpy()[np.isfinite(shortfall.to_numpy())]
+    top = max(float(finite.max()) if finite.size else 1.0, 1.0) * 1.05
+    taus = np.unique(np.concatenate([[0.0], np.sort(finite), [top]]))
+    fig = new_figure(6.0, 3.6)
+    ax = fig.add_subplot()
+    for j, method in enumerate(shortfall.columns):
+        ax.step(taus, profile_curve(shortfall[method], taus), where="post", label=method,
+                color=f"C{j}", lw=1.2)
+    ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xlim(0, top)
+    ticks = [t for t in (0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= top]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("τ: relative shortfall from the best method (%)")
+    ax.set_ylabel("fraction of datasets")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _margins(fig, left_in=0.6, right_in=0.2)
+    return fig

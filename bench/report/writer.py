@@ -1,0 +1,85 @@
+"""Write the report files: ``report.md``, ``report.tex``, ``report.html``, ``tables/``,
+``figures/``. Everything is a function of the analysis (no clock, no paths in the text), so the
+same result rows give byte-identical files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from bench.errors import BenchError, ConfigError
+from bench.report.content import RunInfo, build_document
+from bench.report.figures import write_figures
+from bench.report.html import render_html
+from bench.report.latex import render_latex, render_table
+from bench.report.markdown import render_markdown
+from bench.report.tables import FLOAT_FORMAT, csv_tables
+from bench.stats.analysis import Analysis
+
+FORMATS = ("md", "latex", "csv", "html")
+ALIASES = {"markdown": "md", "tex": "latex"}
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"md,latex"`` -> ("md", "latex"); unknown names are a :class:`ConfigError`."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    chosen = []
+    for item in (i.strip().lower() for i in items):
+        if not item:
+            continue
+        name = ALIASES.get(item, item)
+        if name not in FORMATS:
+            raise ConfigError(f"--format: unknown format {item!r}; expected a comma-separated "
+                              f"subset of {', '.join(FORMATS)}")
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise ConfigError(f"--format: expected at least one of {', '.join(FORMATS)}")
+    return tuple(chosen)
+
+
+def write_report_files(out_dir: Path, analysis: Analysis, info: RunInfo,
+                       formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Write the chosen formats into ``out_dir``; return the files written (md first)."""
+    try:
+        return _write_all(out_dir, analysis, info, tuple(formats))
+    except OSError as exc:  # a full disk or a read-only directory is the user's to fix
+        where = exc.filename or out_dir
+        raise BenchError(f"cannot write the report: {exc.strerror or exc}", where=str(where)) \
+            from None
+
+
+def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
+               formats: tuple[str, ...]) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = build_document(analysis, info)
+    written: list[Path] = []
+    images: dict[str, bytes] = {}
+    if {"md", "latex", "html"} & set(formats):
+        images = write_figures(analysis, out_dir / "figures")
+    if "md" in formats:
+        written.append(_write(out_dir / "report.md", render_markdown(document)))
+    if "latex" in formats:
+        written.append(_write(out_dir / "report.tex", render_latex(document)))
+        for table in document.tables:
+            if not table.detail:
+                _write(out_dir / "tables" / f"{table.key}.tex", render_table(table))
+    if "html" in formats:
+        written.append(_write(out_dir / "report.html", render_html(document, images)))
+    if "csv" in formats:
+        for name, frame in csv_tables(analysis).items():
+            path = out_dir / "tables" / f"{name}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+            written.append(_write(path, text))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    """Atomic write (temp file + rename), so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

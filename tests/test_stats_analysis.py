@@ -1,0 +1,230 @@
+"""``analyze``: every number from result rows, edge cases with messages, invariances."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from bench.errors import ConfigError, DataError
+from bench.stats import ReportOptions, analyze, corrected_resampled_ttest, result_hash
+from bench.stats.aggregate import iqm, performance_profile, probability_of_improvement
+
+FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
+METHODS = (("none", "raw", 0.0), ("ae", "emb", -0.04), ("pca", "raw+emb", 0.01))
+
+
+def frame(n_datasets: int = 6, *, seed: int = 0, methods=METHODS, folds: int = 3, seeds: int = 2,
+          repeats: int = 1, noise: float = 0.01) -> pd.DataFrame:
+    """Result rows shaped like bench's: classification (accuracy) and regression (rmse)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_datasets):
+        regression = d % 3 == 2
+        metric, task = ("rmse", "regression") if regression else ("accuracy", "binary")
+        base = rng.uniform(0.6, 0.9) * (10 if regression else 1)
+        for enc, fs, effect in methods:
+            for r in range(repeats):
+                for f in range(folds):
+                    for s in range(seeds):
+                        gain = effect + rng.normal(0, noise)
+                        value = base * (1 - gain if regression else 1 + gain)
+                        rows.append({"dataset": f"d{d}", "task": task, "repeat": r, "fold": f,
+                                     "seed": s, "encoder": enc, "feature_set": fs,
+                                     "status": "ok", "error": "", "n_train": 200, "n_test": 100,
+                                     metric: value})
+    return pd.DataFrame(rows)
+
+
+def _row(a, dataset: str, method: str):
+    return next(c for c in a.per_dataset if c.dataset == dataset and c.method == method)
+
+
+def test_per_dataset_test_traces_to_rows() -> None:
+    f = frame()
+    a = analyze(f, FAST)
+    rows = f[f["dataset"] == "d0"]
+    acc = rows.pivot_table(index=["fold", "seed"], columns="encoder", values="accuracy")
+    d = (acc["pca"] - acc["none"]).groupby(level="fold").mean().to_numpy()  # seeds averaged
+    expected = corrected_resampled_ttest(d, n_train=200, n_test=100)
+    c = _row(a, "d0", "pca/raw+emb")
+    assert c.n_splits == 3 and c.n_paired_runs == 6 and c.metric == "accuracy"
+    assert c.statistic == pytest.approx(expected.statistic, rel=1e-12)
+    assert c.p_value == pytest.approx(expected.p_value, rel=1e-12)
+    base_mean = acc["none"].mean()
+    assert c.relative_difference == pytest.approx(d.mean() / base_mean, rel=1e-12)
+    assert a.means.loc["d0", "raw"] == pytest.approx(base_mean)
+    assert a.stds.loc["d0", "raw"] == pytest.approx(acc["none"].std(ddof=1))
+    # Holm across datasets for each method, and verdicts follow the adjusted p.
+    per = [c for c in a.per_dataset if c.method == "ae/emb"]
+    from bench.stats import holm
+    np.testing.assert_allclose([c.p_holm for c in per], holm(np.array([c.p_value for c in per])))
+    for c in per:
+        expected_verdict = ("loss" if c.mean_difference < 0 else "win") if c.p_holm < 0.05 \
+            else "tie"
+        assert c.significant == expected_verdict
+
+
+def test_direction_of_error_metrics() -> None:
+    a = analyze(frame(), FAST)
+    assert a.scores.metrics["d2"] == "rmse" and not a.scores.higher_is_better("d2")
+    # pca/raw+emb lowers the RMSE on d2: that is an improvement, i.e. positive.
+    assert a.relative.loc["d2", "pca/raw+emb"] > 0 and a.relative.loc["d2", "ae/emb"] < 0
+    assert a.ranks.average_ranks.idxmax() == "ae/emb"  # worst everywhere
+    assert a.ranks.average_ranks["ae/emb"] == pytest.approx(3.0)
+
+
+def test_summary_aggregates_match_references() -> None:
+    a = analyze(frame(8), FAST)
+    rel = a.relative["pca/raw+emb"].to_numpy()
+    g = next(g for g in a.aggregate if g.method == "pca/raw+emb")
+    # Means over paired splits equal means over runs here (complete design).
+    assert g.median.value == pytest.approx(np.median(rel))
+    assert g.iqm.value == pytest.approx(stats.trim_mean(rel, 0.25))
+    assert g.median.low <= g.median.value <= g.median.high
+    assert 0 <= g.probability_of_improvement.low <= g.probability_of_improvement.high <= 1
+    w = next(w for w in a.versus_baseline if w.first == "pca/raw+emb")
+    assert w.p_value == pytest.approx(stats.wilcoxon(rel, zero_method="pratt").pvalue)
+
+
+def test_iqm_probability_of_improvement_and_profile_by_hand() -> None:
+    assert iqm(np.array([1.0, 2, 3, 4, 5, 6, 7, 100])) == pytest.approx(4.5)
+    # method splits 3, 1; baseline splits 2, 1: pairs (3>2), (3>1), (1<2), (1=1) -> 2.5 / 4.
+    assert probability_of_improvement(np.array([3.0, 1]), np.array([2.0, 1])) == 0.625
+    means = pd.DataFrame({"a": [0.9, 10.0], "b": [0.8, 12.0]}, index=["acc", "err"])
+    profile = performance_profile(means, pd.Series({"acc": 1.0, "err": -1.0}))
+    assert profile.loc["acc", "a"] == 0 and profile.loc["acc", "b"] == pytest.approx(0.1 / 0.9)
+    assert profile.loc["err", "a"] == 0 and profile.loc["err", "b"] == pytest.approx(0.2)
+
+
+def test_invariant_to_row_order_and_method_order() -> None:
+    f = frame(seed=3)
+    shuffled = f.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    a, b = analyze(f, FAST), analyze(shuffled[list(reversed(f.columns))], FAST)
+    assert a.per_dataset == b.per_dataset
+    assert a.aggregate == b.aggregate and a.bayes == b.bayes
+    pd.testing.assert_series_equal(a.ranks.average_ranks, b.ranks.average_ranks)
+    assert result_hash(f) == result_hash(shuffled)
+    changed = f.copy()
+    changed.loc[0, "accuracy"] += 1e-9
+    assert result_hash(changed) != result_hash(f)
+
+
+def test_change_of_units_leaves_relative_statistics_unchanged() -> None:
+    f = frame(seed=4)
+    scaled = f.copy()
+    scaled["rmse"] = scaled["rmse"] * 100  # metres -> centimetres
+    a, b = analyze(f, FAST), analyze(scaled, FAST)
+    for x, y in zip(a.per_dataset, b.per_dataset, strict=True):
+        assert x.p_value == pytest.approx(y.p_value, rel=1e-9, nan_ok=True)
+        assert x.relative_difference == pytest.approx(y.relative_difference, rel=1e-9)
+        assert x.p_better == pytest.approx(y.p_better, abs=1e-9, nan_ok=True)
+    for x, y in zip(a.ranks.wilcoxon, b.ranks.wilcoxon, strict=True):
+        assert x.p_value == pytest.approx(y.p_value, rel=1e-9)
+
+
+def test_adding_a_constant_keeps_frequentist_and_rank_results() -> None:
+    f = frame(seed=5)
+    shifted = f.assign(accuracy=f["accuracy"] + 0.125, rmse=f["rmse"] + 4.0)
+    a, b = analyze(f, FAST), analyze(shifted, FAST)
+    for x, y in zip(a.per_dataset, b.per_dataset, strict=True):
+        assert x.statistic == pytest.approx(y.statistic, rel=1e-6)
+        assert x.p_holm == pytest.approx(y.p_holm, rel=1e-6)
+        assert x.significant == y.significant
+    pd.testing.assert_frame_equal(a.ranks.ranks, b.ranks.ranks)
+    assert a.ranks.friedman.chi2 == pytest.approx(b.ranks.friedman.chi2)
+
+
+# -- edge cases: clear messages, no crash ----------------------------------------------------
+
+
+def test_one_dataset() -> None:
+    a = analyze(frame(1), FAST)
+    assert len(a.ranks.datasets) == 1 and "no test across datasets" in a.ranks.note
+    assert math.isnan(a.ranks.friedman.chi2)
+    assert all("fewer than 2 datasets" in w.note for w in a.versus_baseline)
+    assert all("fewer than 2 datasets" in b.note for b in a.bayes)
+    assert all(math.isfinite(c.p_value) for c in a.per_dataset)  # per-dataset tests still run
+
+
+def test_two_datasets() -> None:
+    a = analyze(frame(2), FAST)
+    assert a.ranks.friedman.n_datasets == 2 and math.isfinite(a.ranks.friedman.chi2)
+    assert all("smallest attainable p is 0.5" in w.note for w in a.versus_baseline)
+
+
+def test_all_ties() -> None:
+    f = frame(4, noise=0.0, methods=(("none", "raw", 0.0), ("ae", "emb", 0.0),
+                                     ("pca", "emb", 0.0)))
+    a = analyze(f, FAST)
+    assert (a.relative.drop(columns="raw").to_numpy() == 0).all()
+    assert all("all differences are zero" in w.note for w in a.versus_baseline)
+    assert all(c.significant == "n/a" and "zero variance" in c.note for c in a.per_dataset)
+    assert a.ranks.friedman.chi2 == 0 and a.ranks.friedman.f_p == pytest.approx(1.0)
+    assert a.ranks.cliques == (("raw", "ae/emb", "pca/emb"),)
+
+
+def test_constant_differences() -> None:
+    f = frame(3, noise=0.0)
+    a = analyze(f, FAST)
+    c = _row(a, "d0", "pca/raw+emb")
+    assert c.relative_difference == pytest.approx(0.01) and math.isnan(c.p_value)
+    assert "zero variance" in c.note and c.significant == "n/a" and c.practical == "n/a"
+
+
+def test_method_missing_on_some_datasets() -> None:
+    f = frame(5)
+    f = f[~((f["dataset"] == "d1") & (f["encoder"] == "ae"))]
+    a = analyze(f, FAST)
+    assert a.ranks.excluded == {"d1": "missing: ae/emb"} and "d1" not in a.ranks.datasets
+    c = _row(a, "d1", "ae/emb")
+    assert c.significant == "n/a" and "no paired runs" in c.note
+    assert next(g for g in a.aggregate if g.method == "ae/emb").n_datasets == 4
+    assert math.isnan(a.means.loc["d1", "ae/emb"])
+
+
+def test_failed_units_and_nan_metrics_are_counted_not_used() -> None:
+    f = frame(3)
+    failed = (f["dataset"] == "d0") & (f["encoder"] == "pca") & (f["fold"] == 0)
+    f.loc[failed, ["status", "error"]] = ["error", "RuntimeError: boom"]
+    f.loc[failed, "accuracy"] = np.nan
+    nan_metric = (f["dataset"] == "d1") & (f["encoder"] == "ae") & (f["seed"] == 1)
+    f.loc[nan_metric, "accuracy"] = np.nan
+    a = analyze(f, FAST)
+    assert len(a.scores.failures) == 2 and len(a.scores.no_value) == 3
+    assert any("failed" in n for n in a.notes) and any("NaN" in n for n in a.notes)
+    c = _row(a, "d0", "pca/raw+emb")
+    assert c.n_splits == 2 and c.n_unpaired_runs == 2 and "unpaired" in c.note
+    assert "incomplete folds" in c.note  # the Bayesian test needs every fold
+    assert a.counts.loc["d0", "pca/raw+emb"] == 4
+    c = _row(a, "d1", "ae/emb")
+    assert c.n_splits == 3 and c.n_paired_runs == 3
+
+
+def test_bad_options_are_config_errors() -> None:
+    f = frame(2)
+    with pytest.raises(ConfigError, match="baseline 'nope' is not among"):
+        analyze(f, ReportOptions(baseline="nope"))
+    with pytest.raises(ConfigError, match="--alpha"):
+        analyze(f, ReportOptions(alpha=1.5))
+    with pytest.raises(ConfigError, match="--rope"):
+        analyze(f, ReportOptions(rope=-0.1))
+    with pytest.raises(ConfigError, match="not a classification metric"):
+        analyze(f, ReportOptions(metrics={"classification": "rmse"}))
+    with pytest.raises(DataError, match="no result rows"):
+        analyze(f.iloc[:0], FAST)
+    with pytest.raises(DataError, match="lack column"):
+        analyze(f.drop(columns="status"), FAST)
+
+
+def test_other_baseline_and_metric() -> None:
+    f = frame(4)
+    f["log_loss"] = 1.0 - f["accuracy"].fillna(0.5)
+    a = analyze(f, ReportOptions(baseline="pca/raw+emb", metrics={"classification": "log_loss"},
+                                 n_bootstrap=200, bayes_samples=2000))
+    assert a.scores.methods[0] == "pca/raw+emb" and a.scores.metrics["d0"] == "log_loss"
+    assert not a.scores.higher_is_better("d0")
+    assert a.relative.loc["d0", "raw"] < 0  # raw has the higher loss than pca/raw+emb

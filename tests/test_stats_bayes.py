@@ -1,0 +1,121 @@
+"""Bayesian tests match baycomp; Wilcoxon matches scipy; pairwise properties."""
+
+from __future__ import annotations
+
+import math
+
+import baycomp
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from bench.stats import holm
+from bench.stats.pairwise import (
+    bayes_signed_rank,
+    pairwise_wilcoxon,
+    signed_rank_probabilities,
+    versus_baseline,
+    wilcoxon,
+)
+from bench.stats.per_dataset import PairedSplits, correlated_bayes
+
+
+@settings(max_examples=6, deadline=None)
+@given(n=st.integers(2, 15), seed=st.integers(0, 10_000), rope=st.sampled_from([0.0, 0.01]))
+def test_signed_rank_equals_baycomp(n: int, seed: int, rope: float) -> None:
+    d = np.random.default_rng(seed).normal(0.005, 0.02, n)
+    ours = signed_rank_probabilities(d, rope=rope, nsamples=3000, prior=0.5, random_state=seed)
+    ref = baycomp.two_on_multiple(np.zeros(n), d, rope=rope, nsamples=3000, random_state=seed)
+    np.testing.assert_allclose(ours, ref, atol=1e-9)
+
+
+def test_bayes_signed_rank_is_repeatable_and_oriented() -> None:
+    better = np.array([0.03, 0.05, 0.02, 0.04, 0.06, 0.03])
+    a = bayes_signed_rank(better, "x", rope=0.01, nsamples=5000)
+    assert a == bayes_signed_rank(better, "x", rope=0.01, nsamples=5000)
+    assert a.p_better > 0.9 and a.p_worse < 0.05
+    assert sum((a.p_worse, a.p_equivalent, a.p_better)) == pytest.approx(1.0)
+    flipped = bayes_signed_rank(-better, "x", rope=0.01, nsamples=5000)
+    assert flipped.p_worse == pytest.approx(a.p_better, abs=0.02)
+    assert "fewer than 2" in bayes_signed_rank(np.array([0.1]), "x", rope=0.01).note
+
+
+@settings(max_examples=25, deadline=None)
+@given(repeats=st.integers(1, 3), folds=st.integers(2, 6), seed=st.integers(0, 10_000),
+       rope=st.sampled_from([0.0, 0.005, 0.02]), higher=st.booleans())
+def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int, seed: int,
+                                                       rope: float, higher: bool) -> None:
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.5, 2.0, repeats * folds)
+    method = base * (1 + rng.normal(0.01, 0.02, base.size))
+    sign = 1.0 if higher else -1.0
+    pairs = PairedSplits(baseline=base, method=method, repeat=np.repeat(np.arange(repeats), folds),
+                         sign=sign, n_train=100.0, n_test=50.0, n_paired_runs=base.size,
+                         n_unpaired_runs=0, n_folds=folds)
+    (worse, equiv, better), note = correlated_bayes(pairs, rope=rope)
+    scale = abs(base.mean())
+    ref = baycomp.two_on_single(sign * base / scale, sign * method / scale, rope=rope,
+                                runs=repeats)
+    expected = ref if rope > 0 else (ref[0], 0.0, ref[1])
+    np.testing.assert_allclose((worse, equiv, better), expected, atol=1e-9)
+    assert note == ""
+
+
+def test_correlated_bayes_says_why_it_cannot_run() -> None:
+    def pairs(base, method, repeat, folds=3):
+        return PairedSplits(np.array(base), np.array(method), np.array(repeat), 1.0, 10.0, 5.0,
+                            len(base), 0, folds)
+    probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.1, 1.1], [0, 0, 0]), rope=0.01)
+    assert all(math.isnan(p) for p in probs) and "zero variance" in note
+    probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.2, 1.0], [0, 0, 1]), rope=0.01)
+    assert "incomplete folds" in note
+    probs, note = correlated_bayes(pairs([1.0, 1.0], [1.1, 1.2], [0, 0]), rope=0.01)
+    assert "incomplete folds" in note  # 2 of 3 folds
+    probs, note = correlated_bayes(pairs([0.0, 0.0], [0.1, 0.2], [0, 0], 2), rope=0.01)
+    assert "baseline mean is 0" in note
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(-1, 1, allow_nan=False, width=32), min_size=2, max_size=30))
+def test_wilcoxon_matches_scipy(values: list[float]) -> None:
+    d = np.array(values, dtype=float)
+    res = wilcoxon(d)
+    if np.all(d == 0):
+        assert math.isnan(res.p_value) and "zero" in res.note
+        return
+    ref = stats.wilcoxon(d, zero_method="pratt")
+    assert res.p_value == pytest.approx(ref.pvalue, abs=1e-9)
+    assert res.statistic == pytest.approx(ref.statistic, abs=1e-9)
+    assert 0.0 <= res.p_value <= 1.0
+
+
+def test_wilcoxon_small_n_is_exact_and_says_so() -> None:
+    res = wilcoxon(np.array([0.01, 0.02, 0.03, 0.04, 0.05]))
+    assert res.exact and res.p_value == pytest.approx(2 / 2**5)
+    assert "smallest attainable p is 0.0625" in res.note
+    assert "fewer than 2" in wilcoxon(np.array([0.3])).note
+
+
+def _relative(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    data = {"raw": np.zeros(9), "a": rng.normal(0.02, 0.02, 9), "b": rng.normal(0, 0.02, 9),
+            "c": rng.normal(-0.03, 0.02, 9)}
+    return pd.DataFrame(data, index=[f"d{i}" for i in range(9)])
+
+
+def test_pairwise_wilcoxon_holm_and_method_order() -> None:
+    rel = _relative(0)
+    rows = pairwise_wilcoxon(rel)
+    assert len(rows) == 6
+    np.testing.assert_allclose([r.p_holm for r in rows], holm(np.array([r.p_value for r in rows])))
+    reordered = {frozenset((r.first, r.second)): r.p_holm
+                 for r in pairwise_wilcoxon(rel[["c", "raw", "b", "a"]])}
+    for r in rows:
+        assert reordered[frozenset((r.first, r.second))] == pytest.approx(r.p_holm, abs=1e-12)
+    control = versus_baseline(rel, "raw")
+    assert [r.first for r in control] == ["a", "b", "c"]
+    ref = stats.wilcoxon(rel["a"], zero_method="pratt").pvalue
+    assert control[0].p_value == pytest.approx(ref, abs=1e-12)
