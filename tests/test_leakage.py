@@ -14,8 +14,10 @@ from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
 from bench.plan import DatasetJob, make_plan
+from bench.report.leakage import render_leakage_markdown
 from bench.runner import RunContext, prepare, run_job
 from bench.splits import make_splits
+from bench.stats.leakage import LeakageAudit, leakage_audit
 from tests.helpers import TINY_ENCODERS, write_suite
 
 
@@ -26,7 +28,7 @@ def fitted(tmp_path_factory):
         name = "leak"
         [run]
         folds = 3
-        encoders = ["ae", "mlp", "pca", "dae", "vae", "rp", "mlp_holdout", "mlp_oof"]
+        encoders = ["ae", "mlp", "pca", "dae", "vae", "rp", "mlp_holdout", "mlp_oof", "mlp_naive"]
         [xgboost]
         n_estimators = 10
         {TINY_ENCODERS}
@@ -44,6 +46,12 @@ def fitted(tmp_path_factory):
         latent = 3
         hidden = [8]
         epochs = 2
+        [encoders.mlp_naive]
+        type = "mlp"
+        mode = "naive"
+        latent = 3
+        hidden = [8]
+        epochs = 3
         [encoders.mlp_oof]
         type = "mlp"
         mode = "oof-proba"
@@ -71,14 +79,14 @@ def fitted(tmp_path_factory):
     rows = result.rows
     assert result.dataset_info["content_hash"] == dataset.content_hash
     assert all(r["status"] == "ok" for r in rows), [r["error"] for r in rows]
-    assert len(rows) == len(item.row_keys()) == 1 + 8 * 2 + 1
+    assert len(rows) == len(item.row_keys()) == 1 + 9 * 2 + 1
     return dataset, split, built, prepare(item, dataset, split, suite), rows
 
 
 def test_encoders_and_their_preprocessing_fit_on_training_rows_only(fitted) -> None:
     _, split, built, _, _ = fitted
     assert {e.name for e in built} == {"ae", "mlp", "pca", "dae", "vae", "rp"}
-    assert len(built) == 8
+    assert len(built) == 9
     for encoder in built:
         np.testing.assert_array_equal(np.sort(encoder.fit_rows_), np.sort(split.train))
         np.testing.assert_array_equal(np.sort(encoder.inputs_.fit_rows_), np.sort(split.train))
@@ -162,3 +170,68 @@ def test_naive_embeddings_leak_the_training_labels_and_leak_free_ones_do_not(pur
     else:
         assert inside < 0.62, inside  # chance is 0.5
     assert outside < 0.62, outside  # the test fold never gains: there is nothing to learn
+
+
+# -- the leakage audit --------------------------------------------------------------------------
+
+def _row(dataset, task, fold, encoder, mode, feature_set, **metrics):
+    return {"dataset": dataset, "task": task, "repeat": 0, "fold": fold, "seed": 0,
+            "encoder": encoder, "encoder_mode": mode, "feature_set": feature_set,
+            "status": "ok", "accuracy": np.nan, "rmse": np.nan, **metrics}
+
+
+def test_leakage_audit_worked_example() -> None:
+    """Hand-computed: gains are relative to each variant's own raw baseline."""
+    acc = lambda enc, mode, fs, fold, v: _row("d1", "binary", fold, enc, mode, fs, accuracy=v)  # noqa: E731
+    rows = [
+        acc("none", "", "raw", 0, 0.80), acc("none", "", "raw", 1, 0.70),
+        acc("mlp_naive", "naive", "emb", 0, 0.90), acc("mlp_naive", "naive", "emb", 1, 0.80),
+        acc("mlp", "crossfit", "emb", 0, 0.82), acc("mlp", "crossfit", "emb", 1, 0.70),
+        acc("mlp_h", "holdout", "raw", 0, 0.60), acc("mlp_h", "holdout", "raw", 1, 0.64),
+        acc("mlp_h", "holdout", "emb", 0, 0.65), acc("mlp_h", "holdout", "emb", 1, 0.63),
+        acc("mlp_h", "holdout", "emb", 2, 0.99),  # no other row of split 2: ignored
+        acc("ae", "", "emb", 0, 0.5),  # not supervised: not part of the audit
+        _row("d2", "regression", 0, "none", "", "raw", rmse=2.0),
+        _row("d2", "regression", 0, "mlp_naive", "naive", "emb", rmse=1.5),
+        _row("d2", "regression", 0, "mlp", "crossfit", "emb", rmse=1.9),
+        {**_row("d2", "regression", 0, "mlp_h", "holdout", "emb", rmse=9.9), "status": "error"},
+    ]
+    audit = leakage_audit(pd.DataFrame(rows))
+    got = {(r.dataset, r.leak_free): r for r in audit.rows}
+    assert set(got) == {("d1", "mlp"), ("d1", "mlp_h"), ("d2", "mlp")}
+    assert all(r.naive == "mlp_naive" and r.feature_set == "emb" for r in audit.rows)
+    d1 = got[("d1", "mlp")]
+    assert d1.n_splits == 2 and d1.metric == "accuracy" and d1.leak_free_mode == "crossfit"
+    assert d1.naive_score == pytest.approx(0.85) and d1.leak_free_score == pytest.approx(0.76)
+    assert d1.naive_gain == pytest.approx(0.10 / 0.75)
+    assert d1.leak_free_gain == pytest.approx(0.01 / 0.75)
+    assert d1.inflation == pytest.approx(0.09 / 0.75)
+    holdout = got[("d1", "mlp_h")]
+    assert holdout.n_splits == 2 and holdout.leak_free_gain == pytest.approx(0.02 / 0.62)
+    d2 = got[("d2", "mlp")]  # rmse: lower is better, so the sign flips
+    assert d2.metric == "rmse" and d2.naive_gain == pytest.approx(0.25)
+    assert d2.leak_free_gain == pytest.approx(0.05) and d2.inflation == pytest.approx(0.20)
+    assert audit.median_inflation()[("mlp_naive", "mlp", "emb")] == pytest.approx(
+        np.median([0.09 / 0.75, 0.20]))
+    text = render_leakage_markdown(audit)
+    assert "## Leakage audit" in text and "| d2 | rmse ↓ | emb | `mlp_naive` | `mlp` (crossfit)" in text
+    assert "+20.00%" in text
+    assert len(audit.frame()) == 3 and "inflation" in audit.frame().columns
+
+
+def test_leakage_audit_of_a_real_run(fitted) -> None:
+    *_, rows = fitted
+    audit = leakage_audit(pd.DataFrame(rows))
+    pairs = {(r.naive, r.leak_free, r.feature_set) for r in audit.rows}
+    assert pairs == {("mlp_naive", f, fs) for f in ("mlp", "mlp_holdout", "mlp_oof")
+                     for fs in ("emb", "raw+emb")}
+    assert all(r.n_splits == 1 and np.isfinite(r.inflation) for r in audit.rows)
+    assert "credit_g" in render_leakage_markdown(audit)
+
+
+def test_leakage_audit_without_a_naive_encoder() -> None:
+    rows = [_row("d", "binary", 0, "none", "", "raw", accuracy=0.5),
+            _row("d", "binary", 0, "mlp", "crossfit", "emb", accuracy=0.6)]
+    audit = leakage_audit(pd.DataFrame(rows))
+    assert audit == LeakageAudit((), {"d": "accuracy"})
+    assert "No naive/leak-free pair" in render_leakage_markdown(audit)

@@ -108,8 +108,7 @@ class ReconstructingEncoder(TorchEncoder):
         """Mean squared reconstruction error on ``X`` in the preprocessed (one-hot) space."""
         self._check_fitted()
         recon = apply(self.module_, self._net_input(X), "reconstruct")
-        target = self._to_tensor(self.inputs_.transform(X))
-        return float((recon - target).pow(2).mean().item())
+        return float(np.mean((recon - self.inputs_.transform(X)) ** 2))
 
     def _reconstruction(self, **noise: float) -> Reconstruction:
         return Reconstruction(

@@ -256,7 +256,7 @@ class TorchEncoder(Encoder):
         return torch.as_tensor(array, dtype=torch.float32, device=self.device)
 
     def _embed(self, net: torch.nn.Module, X: torch.Tensor, fn: str = "encode") -> np.ndarray:
-        return apply(net, X, fn).float().cpu().numpy()
+        return apply(net, X, fn)
 
     def _check_trained(self, trained: list[Trained]) -> None:
         for model in trained:

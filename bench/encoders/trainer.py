@@ -155,10 +155,10 @@ class _Data:
     @staticmethod
     def concat(sources: Sequence[Source], device: str) -> _Data:
         offsets = np.cumsum([0, *[len(s.X) for s in sources[:-1]]]).tolist()
-        X = torch.cat([s.X for s in sources]).to(device)
+        X = _cat([s.X for s in sources]).to(device)
         if all(s.target is None for s in sources):
             return _Data(X, X, offsets)
-        target = torch.cat([s.X if s.target is None else s.target for s in sources]).to(device)
+        target = _cat([s.X if s.target is None else s.target for s in sources]).to(device)
         return _Data(X, target, offsets)
 
     def rows(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -169,6 +169,10 @@ class _Data:
             return x, x
         target = self.target.index_select(0, flat)
         return x, target.view(*index.shape, *target.shape[1:])
+
+
+def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)  # one source: no copy
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ def _train_epoch(objective: Objective, net: nn.Module, state: _State, data: _Dat
     """One epoch for every model still training; returns each one's mean mini-batch loss."""
     net.train()
     index, weight, active = _epoch_batches(plans, config.batch_size, data.X.device)
-    totals = torch.zeros(len(plans), dtype=torch.float64)
+    totals = torch.zeros(len(plans), dtype=torch.float64, device=data.X.device)
     for s in range(index.shape[0]):
         idx, w, act = index[s], weight[s], active[s]
         state.steps += act
@@ -276,9 +280,9 @@ def _train_epoch(objective: Objective, net: nn.Module, state: _State, data: _Dat
         net.zero_grad(set_to_none=True)
         loss.sum().backward()
         _adamw_step(net, state, act, config)
-        totals += loss.detach().double().cpu()
-    n_steps = active.sum(0).double().cpu().clamp_min(1.0)
-    return (totals / n_steps).numpy()
+        totals += loss.detach().double()
+    n_steps = active.sum(0).double().clamp_min(1.0)
+    return (totals / n_steps).cpu().numpy()
 
 
 def _epoch_batches(plans: list[_RowPlan], batch_size: int, device: torch.device):
@@ -367,12 +371,16 @@ def _single(objective: Objective, member: Member, state: _State, pos: int, devic
 
 
 @torch.no_grad()
-def apply(net: nn.Module, X: torch.Tensor, fn: str = "encode") -> torch.Tensor:
-    """Run a one-model network's ``fn`` over ``X`` ``(n, d)`` in blocks; returns ``(n, k)``."""
+def apply(net: nn.Module, X: torch.Tensor, fn: str = "encode") -> np.ndarray:
+    """Run a one-model network's ``fn`` over ``X`` ``(n, d)`` in blocks of rows, writing each
+    block into one float32 array ``(n, k)`` (peak memory: the output plus one block)."""
     net.eval()
     method = getattr(net, fn)
+    out: np.ndarray | None = None
     with threads(min(len(X), EVAL_ROWS) * sum(p.numel() for p in net.parameters()), str(X.device)):
-        parts = [method(X[i : i + EVAL_ROWS].unsqueeze(0))[0] for i in range(0, len(X), EVAL_ROWS)]
-    if not parts:
-        return torch.zeros((0, 0), device=X.device)
-    return torch.cat(parts)
+        for i in range(0, len(X), EVAL_ROWS):
+            block = method(X[i : i + EVAL_ROWS].unsqueeze(0))[0].float().cpu().numpy()
+            if out is None:
+                out = np.empty((len(X), block.shape[1]), dtype=np.float32)
+            out[i : i + len(block)] = block
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
