@@ -154,3 +154,18 @@ def test_mixed_encoder_kinds_fall_back_to_one_by_one() -> None:
     outs = fit_transform_many(encs, [X] * 3, [y] * 3, task="binary")
     assert [o.unwrap().shape for o in outs] == [(240, 3)] * 3
     np.testing.assert_array_equal(outs[0].unwrap(), make_encoder("pca", {"latent": 3}).fit_transform(X))
+
+
+def test_large_batches_stay_independent() -> None:
+    """Past 32 models vectorised kernels take other code paths (a reduction across the model
+    axis, a vectorised pow rounded differently there); results must still match alone."""
+    X, y = _table(n=120, seed=5)
+    params = SMALL | {"epochs": 4, "batch_size": 8, "grad_clip": 0.05, "crossfit_folds": 3,
+                      "activation": "gelu", "dropout": 0.1}  # many steps; clipping always on
+    rows = [np.sort(np.random.default_rng(i).choice(120, 90, replace=False)) for i in range(10)]
+    encs = [make_encoder("mlp", params, random_state=i) for i in range(10)]  # 40 networks
+    outs = fit_transform_many(encs, [X.iloc[r] for r in rows], [y[r] for r in rows], task="binary")
+    for i in (0, 9):
+        alone = make_encoder("mlp", params, random_state=i).fit_transform(X.iloc[rows[i]], y[rows[i]],
+                                                                          task="binary")
+        np.testing.assert_array_equal(outs[i].unwrap(), alone)

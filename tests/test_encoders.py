@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 import xgboost
 
 from bench.config import EmbeddedSpec
@@ -27,6 +28,13 @@ def credit():
     return load_dataset(EmbeddedSpec(source="embedded", name="credit_g"))
 
 
+DEVICES = [
+    "cpu",
+    pytest.param("cuda", marks=[pytest.mark.gpu, pytest.mark.skipif(
+        not torch.cuda.is_available(), reason="needs CUDA")]),
+]
+
+
 def _params(name: str, **extra) -> dict:
     return ({"latent": 2} | (FAST if name in TORCH else {})) | extra
 
@@ -41,6 +49,20 @@ def test_fit_transform_shapes_and_determinism(iris, name: str) -> None:
         c = make_encoder(name, _params(name), random_state=4).fit_transform(iris.X, iris.y,
                                                                              task=iris.task)
         assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", TORCH)
+def test_torch_encoders_on_a_device(credit, name: str, device: str) -> None:
+    """Same body on CPU and CUDA: trains where asked, returns host arrays, repeatable."""
+    X, y = credit.X.iloc[:300], credit.y[:300]
+    params = _params(name, latent=4, categoricals="embedding", dropout=0.1)
+    a = make_encoder(name, params, random_state=1, device=device)
+    Z = a.fit_transform(X, y, task=credit.task)
+    assert isinstance(Z, np.ndarray) and Z.shape == (300, 4) and np.isfinite(Z).all()
+    assert next(a.module_.parameters()).device.type == device
+    b = make_encoder(name, params, random_state=1, device=device)
+    np.testing.assert_allclose(b.fit_transform(X, y, task=credit.task), Z, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", ["ae", "dae", "vae", "mlp"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
+from threadpoolctl import threadpool_limits
 
 from bench.encoders.base import Encoder
+from bench.encoders.trainer import PARALLEL_MACS
 from bench.preprocess import SCALINGS, NetworkInputs
 
 
@@ -37,7 +39,9 @@ class ProjectionEncoder(Encoder):
                 f"encoding); lower latent or set clip_latent = true"
             )
         self.n_embedding_ = min(self.latent, width)
-        self._fit_projection(Xt)
+        # Small problems run on one BLAS thread, for the reason torch training does (trainer.threads).
+        with threadpool_limits(limits=1 if Xt.size * Xt.shape[1] < PARALLEL_MACS else None):
+            self._fit_projection(Xt)
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:

@@ -202,6 +202,7 @@ class _State:
     ids: list[int]
     seeds: torch.Tensor
     steps: torch.Tensor
+    beta_powers: torch.Tensor  # (M, 2): beta1**t, beta2**t
     exp_avg: list[torch.Tensor]
     exp_avg_sq: list[torch.Tensor]
     best: list[torch.Tensor]
@@ -216,6 +217,7 @@ class _State:
             ids=list(range(m)),
             seeds=torch.tensor([mb.seed for mb in members], dtype=torch.int64, device=device),
             steps=torch.zeros(m, dtype=torch.int64, device=device),
+            beta_powers=torch.ones(m, 2, dtype=torch.float64, device=device),
             exp_avg=[torch.zeros_like(p) for p in params],
             exp_avg_sq=[torch.zeros_like(p) for p in params],
             best=[p.detach().clone() for p in params],
@@ -257,6 +259,7 @@ class _State:
             tensors[:] = [t.index_select(0, index) for t in tensors]
         cpu = torch.tensor(keep, dtype=torch.int64)
         self.seeds, self.steps = self.seeds[index], self.steps[index]
+        self.beta_powers = self.beta_powers[index]
         self.best_loss, self.stale = self.best_loss[cpu], self.stale[cpu]
         self.ids = [self.ids[p] for p in keep]
 
@@ -312,19 +315,27 @@ def _adamw_step(net: nn.Module, state: _State, active: torch.Tensor, config: Tra
     """
     params = list(net.parameters())
     grads = [torch.zeros_like(p) if p.grad is None else p.grad for p in params]
-    norm = torch.stack([g.pow(2).sum((1, 2)) for g in grads]).sum(0).sqrt()
+    # Summed one parameter at a time: a reduction across a stacked (P, M) tensor's first axis
+    # rounds differently once M reaches 32 (seen on CPU), which would couple the models.
+    sq = torch.zeros_like(active, dtype=torch.float32)
+    for g in grads:
+        sq = sq + g.pow(2).flatten(1).sum(1)
+    norm = sq.sqrt()
     clip = (config.grad_clip / (norm + 1e-6)).clamp(max=1.0)
     a = active.to(torch.float32)
     b1, b2 = _BETAS
-    t = state.steps.to(torch.float32).clamp_min(1.0)
+    # beta**t as running products (exactly rounded multiplications): a vectorised pow rounds
+    # the first elements of a long tensor differently from a short one's.
+    state.beta_powers.mul_(torch.where(active.view(-1, 1), state.beta_powers.new_tensor(_BETAS), 1.0))
+    b1t, b2t = state.beta_powers.to(torch.float32).unbind(1)
     per_model = torch.stack([
         1.0 - (1.0 - b1) * a,                     # first-moment decay (1: unchanged)
         (1.0 - b1) * a * clip,                    # weight of the clipped gradient
         1.0 - (1.0 - b2) * a,                     # second-moment decay
         (1.0 - b2) * a * clip * clip,             # weight of the squared clipped gradient
         1.0 - config.lr * config.weight_decay * a,  # decoupled weight decay
-        config.lr * a / (1.0 - b1**t),            # step size with bias correction
-        torch.sqrt(1.0 - b2**t),                  # bias correction of the second moment
+        config.lr * a / (1.0 - b1t).clamp_min(1e-12),  # step size with bias correction
+        torch.sqrt(1.0 - b2t).clamp_min(1e-12),   # bias correction of the second moment
     ]).view(7, -1, 1, 1)
     k1, g1, k2, g2, decay, step, bc2 = per_model
     for p, g, m, v in zip(params, grads, state.exp_avg, state.exp_avg_sq, strict=True):
