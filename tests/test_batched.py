@@ -14,7 +14,7 @@ import torch
 
 import bench.encoders.many as many_module
 from bench.encoders import fit_transform_many, make_encoder
-from bench.encoders.trainer import train_stacked
+from bench.encoders.trainer import threads, train_stacked
 
 DEVICES = [
     "cpu",
@@ -169,3 +169,17 @@ def test_large_batches_stay_independent() -> None:
         alone = make_encoder("mlp", params, random_state=i).fit_transform(X.iloc[rows[i]], y[rows[i]],
                                                                           task="binary")
         np.testing.assert_array_equal(outs[i].unwrap(), alone)
+
+
+def test_small_fits_use_one_thread_and_restore_the_setting() -> None:
+    before = torch.get_num_threads()
+    with threads(1_000, "cpu"):
+        assert torch.get_num_threads() == 1
+        with threads(1_000, "cpu"):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with threads(1 << 40, "cpu"):
+        assert torch.get_num_threads() == before  # large work keeps every thread
+    make_encoder("ae", SMALL).fit(_table()[0])
+    assert torch.get_num_threads() == before

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -126,24 +127,36 @@ def _train(objective: Objective, net: nn.Module, members: Sequence[Member], data
     return [t for t in out if t is not None]
 
 
+_threads_lock = threading.Lock()
+_single_threaded: list[int] = []  # the setting to restore, while any small fit runs
+
+
 @contextlib.contextmanager
 def threads(macs: int, device: str):
     """Run small CPU work (``macs`` multiply-adds per step) on one torch thread.
 
     Kernels this small finish faster than OpenMP threads synchronise; on shared cores a waiting
     thread stalls every kernel until the scheduler runs its peer (measured on a loaded 2-core
-    machine: one small AE fit took 3.8 s with 2 threads, 0.08 s with 1). The previous setting is
-    restored afterwards; large models keep all threads.
+    machine: one small AE fit took 3.8 s with 2 threads, 0.08 s with 1). torch's thread count is
+    process-wide, so nested or concurrent small fits share one switch: the first sets 1 thread,
+    the last restores the previous setting. Large models keep all threads.
     """
-    previous = torch.get_num_threads()
-    if device != "cpu" or macs >= PARALLEL_MACS or previous == 1:
+    if device != "cpu" or macs >= PARALLEL_MACS:
         yield
         return
-    torch.set_num_threads(1)
+    with _threads_lock:
+        if not _single_threaded:
+            _single_threaded.append(torch.get_num_threads())
+            torch.set_num_threads(1)
+        else:
+            _single_threaded.append(_single_threaded[-1])
     try:
         yield
     finally:
-        torch.set_num_threads(previous)
+        with _threads_lock:
+            previous = _single_threaded.pop()
+            if not _single_threaded:
+                torch.set_num_threads(previous)
 
 
 @dataclass(frozen=True)
