@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bench.config import DatasetSpec, OpenMLSpec, RunConfig, Suite
 from bench.data import OpenMLOptions, spec_label
+from bench.encoders import restricts_rows
 from bench.errors import ConfigError
 
 RowKey = tuple[str, int, int, int, str, str]
@@ -21,7 +22,12 @@ KEY_COLUMNS = ("dataset", "repeat", "fold", "seed", "encoder", "feature_set")
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One (dataset, repeat, fold, seed): raw once, then every encoder on the same split."""
+    """One (dataset, repeat, fold, seed): raw once, then every encoder on the same split.
+
+    ``restricted`` lists the encoders with which XGBoost trains on part of the training fold only
+    (``mlp`` in ``holdout`` mode); each of them also gets a ``raw`` row of its own, trained on
+    exactly those rows (key ``(..., encoder, "raw")``), for a fair comparison.
+    """
 
     dataset: str
     spec_index: int
@@ -30,6 +36,7 @@ class WorkItem:
     seed: int
     encoders: tuple[str, ...]
     feature_sets: tuple[str, ...]
+    restricted: tuple[str, ...] = ()
 
     def row_keys(self) -> list[RowKey]:
         base = (self.dataset, self.repeat, self.fold, self.seed)
@@ -37,8 +44,15 @@ class WorkItem:
         if "raw" in self.feature_sets:
             keys.append((*base, "none", "raw"))
         for enc in self.encoders:
-            keys.extend((*base, enc, fs) for fs in self.feature_sets if fs != "raw")
+            keys.extend(self.encoder_keys(enc))
         return keys
+
+    def encoder_keys(self, encoder: str) -> list[RowKey]:
+        """The rows encoder ``encoder`` produces for this item."""
+        base = (self.dataset, self.repeat, self.fold, self.seed, encoder)
+        sets = [fs for fs in self.feature_sets
+                if fs != "raw" or encoder in self.restricted]
+        return [(*base, fs) for fs in sets]
 
     @property
     def n_units(self) -> int:
@@ -102,8 +116,9 @@ def make_plan(suite: Suite, *, options: OpenMLOptions | None = None) -> Plan:
     grids = split_grids(suite, options)
     needs_encoder = any(fs != "raw" for fs in run.feature_sets)
     encoders = tuple(run.encoders) if needs_encoder else ()
+    restricted = tuple(e for e in encoders if restricts_rows(e, suite.encoders.get(e, {})))
     items = tuple(
-        WorkItem(label, i, r, f, s, encoders, tuple(run.feature_sets))
+        WorkItem(label, i, r, f, s, encoders, tuple(run.feature_sets), restricted)
         for i, label in enumerate(labels)
         for r in range(grids[i][0])
         for f in range(grids[i][1])

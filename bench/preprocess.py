@@ -5,9 +5,11 @@ Two views of the same table:
 * :class:`TreeInputs` for XGBoost: numbers stay as they are (missing values stay NaN, XGBoost
   learns where they go), categoricals keep their pandas ``category`` dtype with the levels seen in
   training; a level first seen at test time becomes missing.
-* :class:`NetworkInputs` for the encoders: numbers imputed with the training median and
-  standardized with training statistics; categoricals one-hot encoded on training levels (the
-  most frequent ``max_levels``, the rest share an "other" column).
+* :class:`NetworkInputs` for the encoders: numbers imputed with the training median, then
+  standardized (``scaling="standard"``) or mapped through the training quantiles onto a normal
+  distribution (``scaling="quantile"``); categoricals one-hot encoded on training levels (the
+  most frequent ``max_levels``, the rest share an "other" column). Networks that learn
+  categorical embeddings read level codes instead (:meth:`NetworkInputs.codes`).
 
 Both follow the scikit-learn protocol and record the row ids they were fit on (``fit_rows_``), so
 tests can prove that no test row ever reaches ``fit``.
@@ -19,6 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.preprocessing import QuantileTransformer
+
+SCALINGS = ("standard", "quantile")
 
 
 def _check_fitted(obj: object, attr: str) -> None:
@@ -64,14 +69,17 @@ class _Stats:
 
 
 class NetworkInputs:
-    """Impute, standardize and one-hot encode, with statistics from the training rows only."""
+    """Impute, scale and one-hot encode, with statistics from the training rows only."""
 
-    def __init__(self, *, max_levels: int = 32) -> None:
+    def __init__(self, *, max_levels: int = 32, scaling: str = "standard") -> None:
         self.max_levels = max_levels
+        self.scaling = scaling
 
     def fit(self, X: pd.DataFrame, y: object = None) -> NetworkInputs:
         if self.max_levels < 1:
             raise ValueError(f"max_levels must be >= 1, however: {self.max_levels}")
+        if self.scaling not in SCALINGS:
+            raise ValueError(f"scaling must be one of {SCALINGS}, however: {self.scaling!r}")
         self.fit_rows_ = X.index.to_numpy()
         cat = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
         self.numeric_ = [c for c in X.columns if c not in cat]
@@ -87,18 +95,49 @@ class NetworkInputs:
             mean=filled.mean(axis=0) if num.shape[1] else np.zeros(0),
             scale=np.where(scale > 1e-12, scale, 1.0),
         )
-        self.n_output_ = len(self.numeric_) + sum(len(v) + 1 for v in self.levels_.values())
+        self.quantiles_ = None
+        if self.scaling == "quantile" and num.shape[1]:
+            # As in rtdl/TabM: a normal output distribution; quantiles of the training rows only.
+            self.quantiles_ = QuantileTransformer(
+                n_quantiles=max(2, min(1000, len(filled))), output_distribution="normal",
+                subsample=1_000_000_000, random_state=0,
+            ).fit(filled)
+        self.n_numeric_ = len(self.numeric_)
+        self.cardinalities_ = tuple(len(v) + 1 for v in self.levels_.values())
+        self.n_output_ = self.n_numeric_ + sum(self.cardinalities_)
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
-        """Return a float32 matrix ``(n_rows, n_output_)``."""
+        """Return a float32 matrix ``(n_rows, n_output_)``: scaled numbers, then one-hot blocks."""
+        parts = [self.numeric(X)] + [_one_hot(X[c], lv) for c, lv in self.levels_.items()]
+        return np.concatenate(parts, axis=1)
+
+    def numeric(self, X: pd.DataFrame) -> np.ndarray:
+        """The imputed and scaled numeric columns, float32 ``(n_rows, n_numeric_)``."""
         _check_fitted(self, "stats_")
         num = X[self.numeric_].to_numpy(dtype="float64")
         num = np.where(np.isnan(num), self.stats_.median, num)
-        parts = [((num - self.stats_.mean) / self.stats_.scale).astype("float32")]
-        for c, levels in self.levels_.items():
-            parts.append(_one_hot(X[c], levels))
-        return np.concatenate(parts, axis=1) if parts else np.zeros((len(X), 0), "float32")
+        if self.quantiles_ is not None:
+            return self.quantiles_.transform(num).astype("float32")
+        return ((num - self.stats_.mean) / self.stats_.scale).astype("float32")
+
+    def codes(self, X: pd.DataFrame) -> np.ndarray:
+        """Level index of every categorical column, int64 ``(n_rows, n_categorical)``.
+
+        ``len(levels)`` stands for a rare, unseen or missing value (the one-hot "other" column).
+        """
+        _check_fitted(self, "stats_")
+        out = np.zeros((len(X), len(self.levels_)), dtype="int64")
+        for j, (c, levels) in enumerate(self.levels_.items()):
+            codes = _codes(X[c], levels)
+            out[:, j] = np.where(codes >= 0, codes, len(levels))
+        return out
+
+    def column_groups(self) -> np.ndarray:
+        """For every output column, the index of the input column it came from."""
+        _check_fitted(self, "stats_")
+        sizes = [1] * self.n_numeric_ + list(self.cardinalities_)
+        return np.repeat(np.arange(len(sizes)), sizes)
 
     def fit_transform(self, X: pd.DataFrame, y: object = None) -> np.ndarray:
         return self.fit(X).transform(X)

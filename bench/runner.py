@@ -8,6 +8,7 @@ them; the test rows are only ever transformed and predicted.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -21,7 +22,8 @@ import pandas as pd
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
-from bench.encoders import make_encoder
+from bench.encoders import FitOutcome, encoder_class, encoder_mode, fit_transform_many, make_encoder
+from bench.encoders.base import Encoder
 from bench.errors import BenchError
 from bench.features import build_features
 from bench.metrics import classification_metrics, empty_metrics, regression_metrics
@@ -94,7 +96,7 @@ class SplitView:
 
     def fields(self) -> dict[str, Any]:
         return {"task": self.dataset.task, "openml_task_id": self.dataset.openml_task_id,
-                "n_train": len(self.y_train), "n_test": len(self.y_test)}
+                "n_train": len(self.fit) + len(self.val), "n_test": len(self.y_test)}
 
     def seed(self, purpose: str, suite_seed: int) -> int:
         i = self.item
@@ -116,12 +118,17 @@ def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> Spl
 
 @dataclass(frozen=True)
 class EncoderOutput:
-    """Embeddings of one split's training and test rows, and the time the fit took."""
+    """Embeddings of one split's training and test rows, and the time the fit took.
+
+    ``rows``: positions of the training rows XGBoost may train on (``None``: all of them); the
+    ``holdout`` mode of ``mlp`` keeps back the rows its network trained on.
+    """
 
     mode: str
     train: np.ndarray
     test: np.ndarray
     fit_s: float
+    rows: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -197,8 +204,7 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
     """Fit each encoder for every view of the chunk, then evaluate item by item."""
     outputs: dict[str, list[EncoderOutput | BaseException | None]] = {}
     for name in views[0].item.encoders:
-        wanted = [any(_key(v.item, name, fs) not in skip for fs in _emb_sets(v.item))
-                  for v in views]
+        wanted = [any(k not in skip for k in v.item.encoder_keys(name)) for v in views]
         outputs[name] = fit_encoders(name, views, wanted, ctx)
     for i, view in enumerate(views):
         item, desc = view.item, f"{view.item.dataset} r{view.item.repeat} f{view.item.fold} s{view.item.seed}"
@@ -218,43 +224,66 @@ def fit_encoders(
 ) -> list[EncoderOutput | BaseException | None]:
     """Fit encoder ``name`` on the training rows of each wanted view and embed train and test.
 
-    Returns, per view, the embeddings, the exception that stopped the fit (recorded later as
-    error rows; the rest of the suite goes on), or ``None`` where nothing was wanted.
+    All wanted fits of the chunk go to :func:`~bench.encoders.fit_transform_many`, which trains
+    their networks (for ``mlp`` in ``crossfit``/``oof-proba`` mode, the k + 1 of each) in one
+    batched torch program where the architectures agree, and one by one otherwise. Returns, per
+    view, the embeddings, the exception that stopped the fit (recorded later as error rows; the
+    rest of the suite goes on), or ``None`` where nothing was wanted.
     """
     params = ctx.suite.encoders.get(name, {})
-    out: list[EncoderOutput | BaseException | None] = []
-    for view, want in zip(views, wanted, strict=True):
-        if not want:
-            out.append(None)
-            continue
-        try:
-            encoder = make_encoder(name, params, random_state=view.seed(name, ctx.suite.seed),
-                                   device=ctx.device.torch_device)
-            start = time.perf_counter()
-            emb_train = encoder.fit_transform(view.X_train, view.y_train, task=view.dataset.task)
-            emb_test = encoder.transform(view.X_test)
-            fit_s = time.perf_counter() - start
-            if not (np.isfinite(emb_train).all() and np.isfinite(emb_test).all()):
-                raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
-            out.append(EncoderOutput(encoder.mode, emb_train, emb_test, fit_s))
-        except Exception as exc:  # noqa: BLE001 - becomes error rows
-            out.append(exc)
+    # Variants of one registered encoder share its seeds: paired comparisons (e.g. the leak
+    # audit's mlp vs mlp_naive) then differ only in what the variant changes.
+    kind = encoder_class(name, params).name
+    out: list[EncoderOutput | BaseException | None] = [None] * len(views)
+    encoders: dict[int, Encoder] = {}
+    for i, (view, want) in enumerate(zip(views, wanted, strict=True)):
+        if want:
+            try:
+                encoders[i] = make_encoder(name, params, random_state=view.seed(kind, ctx.suite.seed),
+                                           device=ctx.device.torch_device)
+            except Exception as exc:  # noqa: BLE001 - becomes error rows
+                out[i] = exc
+    todo = list(encoders)
+    fits = fit_transform_many([encoders[i] for i in todo], [views[i].X_train for i in todo],
+                              [views[i].y_train for i in todo], task=views[0].dataset.task)
+    for i, fit in zip(todo, fits, strict=True):
+        out[i] = _embed_test(name, encoders[i], views[i], fit)
     return out
+
+
+def _embed_test(name: str, encoder: Encoder, view: SplitView,
+                fit: FitOutcome) -> EncoderOutput | BaseException:
+    if fit.error is not None:
+        return fit.error
+    try:
+        start = time.perf_counter()
+        emb_test = encoder.transform(view.X_test)
+        fit_s = fit.fit_s + time.perf_counter() - start
+        rows = encoder.downstream_rows_
+        emb_train = fit.embedding
+        used = emb_train if rows is None else emb_train[rows]
+        if not (np.isfinite(used).all() and np.isfinite(emb_test).all()):
+            raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
+        return EncoderOutput(encoder.mode, emb_train, emb_test, fit_s, rows)
+    except Exception as exc:  # noqa: BLE001 - becomes error rows
+        return exc
 
 
 def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
                   result: EncoderOutput | BaseException | None, skip) -> list[dict[str, Any]]:
-    wanted = [fs for fs in _emb_sets(view.item) if _key(view.item, name, fs) not in skip]
+    wanted = [key[5] for key in view.item.encoder_keys(name) if key not in skip]
     if result is None or not wanted:
         return []
     if isinstance(result, BaseException):
-        mode = str(ctx.suite.encoders.get(name, {}).get("mode", ""))
+        mode = encoder_mode(name, ctx.suite.encoders.get(name, {}))
         return [ctx.error_row(view.item, name, mode, fs, result, **view.fields()) for fs in wanted]
-    return [_evaluate(view, ctx, name, result.mode, fs, result) for fs in wanted]
-
-
-def _emb_sets(item: WorkItem) -> list[str]:
-    return [fs for fs in item.feature_sets if fs != "raw"]
+    if result.rows is not None:
+        # XGBoost trains (and early-stops) only on the rows the encoder kept back, and so does
+        # this encoder's own raw row: the fair baseline for it.
+        view = dataclasses.replace(view, fit=np.intersect1d(view.fit, result.rows),
+                                   val=np.intersect1d(view.val, result.rows))
+    return [_evaluate(view, ctx, name, result.mode, fs, None if fs == "raw" else result)
+            for fs in wanted]
 
 
 def _evaluate(view: SplitView, ctx: RunContext, encoder: str, mode: str, feature_set: str,

@@ -198,7 +198,7 @@ def test_unknown_encoder(tmp_path: Path) -> None:
         name = "iris"
         """)
     _assert_one_line_error(_bench("run", str(suite), "--dry-run"), str(suite),
-                           "unknown encoder 'transformer'", "known encoders: ae, mlp, pca")
+                           "unknown encoder 'transformer'", "known encoders: ae, dae, mlp, pca, rp, vae")
     _assert_one_line_error(_bench("run", "quick", "--encoders", "ae,nope", "--dry-run"),
                            "unknown encoder 'nope'")
 

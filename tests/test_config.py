@@ -46,9 +46,9 @@ def test_config_hash_ignores_name_and_description(tmp_path: Path) -> None:
         ("[run]\nfeature_sets = ['raw', 'pixels']", r"run.feature_sets.1: Input should be"),
         ("[xgboost]\ndevice = 'cuda'", r"set by the harness"),
         ("[encoders.ae]\nrandom_state = 3", r"encoders.ae: \['random_state'\] are set by the"),
-        ("[encoders.mlp]\nmode = 'magic'", r"encoders.mlp: mode must be one of crossfit, naive"),
+        ("[encoders.mlp]\nmode = 'magic'", r"encoders.mlp: mode must be one of crossfit, holdout"),
         ("[encoders.ae]\nhidden = [0]", r"encoders.ae: hidden must be a list of positive"),
-        ("[encoders.vae]\nlatent = 3", r"unknown encoder 'vae'"),
+        ("[encoders.tabnet]\nlatent = 3", r"unknown encoder 'tabnet'"),
     ],
 )
 def test_invalid_values(tmp_path: Path, body: str, match: str) -> None:

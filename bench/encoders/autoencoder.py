@@ -1,23 +1,125 @@
-"""``ae``: an MLP autoencoder; the embedding is its bottleneck."""
+"""``ae`` and ``dae``: MLP autoencoders; the embedding is the bottleneck (``dae``: optionally every
+hidden layer).
+
+Both reconstruct the preprocessed table — scaled numbers and one-hot categoricals — with a mean
+squared error, whatever the network reads (one-hot columns or learned categorical embeddings).
+``dae`` corrupts its input first: swap noise replaces each input column of a row, with
+probability ``swap_noise``, by the same column of another row of the mini-batch (a categorical's
+one-hot block moves as one), the recipe of the Porto Seguro competition's winner
+(https://www.kaggle.com/c/porto-seguro-safe-driver-prediction/discussion/44629); Gaussian noise
+adds ``gaussian_noise`` standard deviations to the numeric inputs. The target stays clean.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
-from torch import nn
 
-from bench.encoders.base import TorchEncoder
-from bench.encoders.nets import AutoEncoder
-from bench.encoders.trainer import encode, seeded, train_module
-
-
-def _reconstruction_loss(module: nn.Module, xb: torch.Tensor, _: torch.Tensor | None):
-    return nn.functional.mse_loss(module(xb), xb)
+from bench.encoders.base import FitPlan, InputSpec, TorchEncoder
+from bench.encoders.nets import StackedAutoEncoder
+from bench.encoders.rng import GAUSS_A, GAUSS_B, SWAP_MASK, SWAP_ROW, StepNoise
+from bench.encoders.trainer import Member, Source, Trained, apply
 
 
-class AutoencoderEncoder(TorchEncoder):
-    """Unsupervised: learns to reconstruct the (standardized, one-hot) inputs."""
+@dataclass(frozen=True)
+class Reconstruction:
+    """Autoencoder architecture and loss (hashable: equal specs train in one batch)."""
+
+    inputs: InputSpec
+    hidden: tuple[int, ...]
+    latent: int
+    d_target: int
+    activation: str
+    dropout: float
+    swap_noise: float = 0.0
+    gaussian_noise: float = 0.0
+    groups: tuple[int, ...] = ()  # input column -> source column, for swap noise
+
+    def build(self, generators: Sequence[torch.Generator]) -> StackedAutoEncoder:
+        return StackedAutoEncoder(
+            inputs=self.inputs.layer(generators), hidden=self.hidden, latent=self.latent,
+            d_target=self.d_target, generators=generators, activation=self.activation,
+            dropout=self.dropout,
+        )
+
+    def row_losses(self, net: StackedAutoEncoder, x: torch.Tensor, target: torch.Tensor,
+                   noise: StepNoise | None) -> torch.Tensor:
+        if noise is not None:
+            x = self.corrupt(x, noise)
+        return (net(x, noise) - target).pow(2).mean(-1)
+
+    def corrupt(self, x: torch.Tensor, noise: StepNoise) -> torch.Tensor:
+        """Swap and Gaussian noise; shape ``(M, batch, d_in)`` kept."""
+        _, b, _ = x.shape
+        if self.swap_noise > 0:
+            groups = torch.as_tensor(self.groups, device=x.device)
+            shape = (b, len(set(self.groups)))
+            swap = (noise.uniform(SWAP_MASK, shape) < self.swap_noise)[..., groups]
+            rows = noise.rows.view(-1, 1, 1).to(torch.float32)
+            donor = (noise.uniform(SWAP_ROW, shape) * rows).long()[..., groups]
+            x = torch.where(swap, torch.gather(x, 1, donor), x)
+        if self.gaussian_noise > 0 and self.inputs.n_numeric:
+            k = self.inputs.n_numeric
+            jitter = self.gaussian_noise * noise.normal((GAUSS_A, GAUSS_B), (b, k))
+            x = torch.cat([x[..., :k] + jitter, x[..., k:]], dim=-1)
+        return x
+
+
+class ReconstructingEncoder(TorchEncoder):
+    """Unsupervised torch encoders that learn to reconstruct their (preprocessed) inputs."""
+
+    def _objective(self):
+        raise NotImplementedError
+
+    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+              transform: bool) -> FitPlan:
+        self.validate_params()
+        self._check_rows(X, None)
+        self.fit_rows_ = X.index.to_numpy()
+        self._fit_inputs(X)
+        self.n_latent_ = self._latent_for(self.n_inputs_)
+        target = None if self.categoricals == "onehot" else self._to_tensor(self.inputs_.transform(X))
+        return FitPlan(self._objective(), self._train_config(), Source(self._net_input(X), target),
+                       [Member(0, np.arange(len(X)), self.random_state)])
+
+    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+        self._check_trained(trained)
+        (model,) = trained
+        self.module_, self.train_result_ = model.net, model.result
+        self.n_embedding_ = self._embedding_width()
+        return self._embed(self.module_, plan.source.X, self._embed_method()) if transform else None
+
+    def _embedding_width(self) -> int:
+        return self.n_latent_
+
+    def _embed_method(self) -> str:
+        """Which network method gives the embedding."""
+        return "encode"
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        return self._embed(self.module_, self._net_input(X), self._embed_method())
+
+    def reconstruction_error(self, X: pd.DataFrame) -> float:
+        """Mean squared reconstruction error on ``X`` in the preprocessed (one-hot) space."""
+        self._check_fitted()
+        recon = apply(self.module_, self._net_input(X), "reconstruct")
+        return float(np.mean((recon - self.inputs_.transform(X)) ** 2))
+
+    def _reconstruction(self, **noise: float) -> Reconstruction:
+        return Reconstruction(
+            inputs=self._input_spec(), hidden=tuple(self.hidden), latent=self.n_latent_,
+            d_target=self.n_inputs_, activation=self.activation, dropout=float(self.dropout),
+            **noise,
+        )
+
+
+class AutoencoderEncoder(ReconstructingEncoder):
+    """``ae``: learns to reconstruct the (scaled, one-hot) inputs through a narrow bottleneck."""
 
     name = "ae"
 
@@ -34,6 +136,11 @@ class AutoencoderEncoder(TorchEncoder):
         weight_decay: float = 1e-4,
         patience: int = 8,
         grad_clip: float = 1.0,
+        val_fraction: float = 0.15,
+        scaling: str = "standard",
+        categoricals: str = "onehot",
+        categorical_dim: int = 4,
+        clip_latent: bool = True,
         random_state: int = 0,
         device: str = "cpu",
     ) -> None:
@@ -47,43 +154,101 @@ class AutoencoderEncoder(TorchEncoder):
         self.weight_decay = weight_decay
         self.patience = patience
         self.grad_clip = grad_clip
+        self.val_fraction = val_fraction
+        self.scaling = scaling
+        self.categoricals = categoricals
+        self.categorical_dim = categorical_dim
+        self.clip_latent = clip_latent
         self.random_state = random_state
         self.device = device
 
     def validate_params(self) -> None:
         self._validate_common()
+        self._check_bool("clip_latent")
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
-        self.validate_params()
-        self._check_rows(X, None)
-        self.fit_rows_ = X.index.to_numpy()
-        with seeded(self.random_state, self.device):
-            Xt = self._fit_inputs(X)
-            self.n_embedding_ = self._latent_for(Xt.shape[1])
-            self.module_ = AutoEncoder(
-                d_in=Xt.shape[1],
-                hidden=list(self.hidden),
-                latent=self.n_embedding_,
-                activation=self.activation,
-                dropout=self.dropout,
-            ).to(self.device)
-            self.train_result_ = train_module(
-                self.module_,
-                _reconstruction_loss,
-                Xt,
-                None,
-                self._train_config(),
-                seed=self.random_state,
-            )
-        return self
+    def _objective(self) -> Reconstruction:
+        return self._reconstruction()
 
-    def transform(self, X: pd.DataFrame) -> np.ndarray:
-        self._check_fitted()
-        return encode(self.module_, self._to_tensor(self.inputs_.transform(X)))
 
-    def reconstruction_error(self, X: pd.DataFrame) -> float:
-        """Mean squared reconstruction error on ``X`` in the network's input space."""
-        self._check_fitted()
-        Xt = self._to_tensor(self.inputs_.transform(X))
-        with torch.no_grad():
-            return float(nn.functional.mse_loss(self.module_(Xt), Xt).item())
+class DenoisingAutoencoderEncoder(ReconstructingEncoder):
+    """``dae``: reconstructs clean inputs from corrupted ones (swap and/or Gaussian noise).
+
+    ``embedding = "bottleneck"`` embeds with the bottleneck; ``"all"`` concatenates every hidden
+    layer (encoder, bottleneck, decoder), as the Porto Seguro recipe does. Noise makes a bottleneck
+    wider than the input meaningful, so ``clip_latent = false`` keeps ``latent`` as given here.
+    """
+
+    name = "dae"
+
+    def __init__(
+        self,
+        *,
+        latent: int = 8,
+        hidden: list[int] | tuple[int, ...] = (64,),
+        swap_noise: float = 0.15,
+        gaussian_noise: float = 0.0,
+        embedding: str = "bottleneck",
+        activation: str = "relu",
+        dropout: float = 0.0,
+        epochs: int = 50,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        weight_decay: float = 1e-4,
+        patience: int = 8,
+        grad_clip: float = 1.0,
+        val_fraction: float = 0.15,
+        scaling: str = "standard",
+        categoricals: str = "onehot",
+        categorical_dim: int = 4,
+        clip_latent: bool = True,
+        random_state: int = 0,
+        device: str = "cpu",
+    ) -> None:
+        self.latent = latent
+        self.hidden = hidden
+        self.swap_noise = swap_noise
+        self.gaussian_noise = gaussian_noise
+        self.embedding = embedding
+        self.activation = activation
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.grad_clip = grad_clip
+        self.val_fraction = val_fraction
+        self.scaling = scaling
+        self.categoricals = categoricals
+        self.categorical_dim = categorical_dim
+        self.clip_latent = clip_latent
+        self.random_state = random_state
+        self.device = device
+
+    def _embed_method(self) -> str:
+        return "encode_all" if self.embedding == "all" else "encode"
+
+    def validate_params(self) -> None:
+        self._validate_common()
+        self._check_bool("clip_latent")
+        self._check_float("swap_noise", 0.0, 1.0)
+        self._check_float("gaussian_noise", 0.0, 100.0)
+        self._check_choice("embedding", ("bottleneck", "all"))
+        if self.swap_noise == 0 and self.gaussian_noise == 0:
+            raise self._fail("needs noise: set swap_noise or gaussian_noise above 0")
+
+    def _latent_for(self, width: int) -> int:
+        return min(self.latent, width) if self.clip_latent else self.latent
+
+    def _objective(self) -> Reconstruction:
+        if self.categoricals == "onehot":
+            groups = tuple(int(g) for g in self.inputs_.column_groups())
+        else:
+            groups = tuple(range(self._input_spec().width))
+        return self._reconstruction(swap_noise=float(self.swap_noise),
+                                    gaussian_noise=float(self.gaussian_noise), groups=groups)
+
+    def _embedding_width(self) -> int:
+        if self.embedding == "all":
+            return self.n_latent_ + 2 * sum(self.hidden)
+        return self.n_latent_

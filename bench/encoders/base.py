@@ -6,20 +6,28 @@ ids in ``fit_rows_``) and returns ``self``; ``transform`` maps any rows to ``(n,
 float32. ``fit_transform`` is what the harness calls on training rows: for most encoders it is
 ``fit(X).transform(X)``; leak-free supervised encoders override it to return out-of-fold
 embeddings (as scikit-learn's ``TargetEncoder.fit_transform`` does).
+
+Torch encoders (:class:`TorchEncoder`) split a fit into ``_plan`` (validate, preprocess, say
+which networks to train on which rows) and ``_finish`` (keep the trained networks, embed), so that
+:func:`bench.encoders.many.fit_transform_many` can train the networks of many encoders in one
+batched program; ``fit`` and ``fit_transform`` of a single encoder go through the same path.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
-from bench.encoders.trainer import TrainConfig
+from bench.encoders.nets import InputLayer
+from bench.encoders.trainer import Member, Objective, Source, TrainConfig, Trained, apply
 from bench.errors import EncoderError
-from bench.preprocess import NetworkInputs
+from bench.preprocess import SCALINGS, NetworkInputs
 
 #: Parameters the harness sets for every fit; a suite file may not set them.
 HARNESS_PARAMS = frozenset({"random_state", "device"})
@@ -52,6 +60,10 @@ class Encoder:
 
     #: How a supervised encoder avoids leakage (a constructor parameter there); empty otherwise.
     mode: str = ""
+
+    #: Positions of the ``fit_transform`` rows whose embeddings a downstream model may train on;
+    #: ``None`` means all of them (only the ``holdout`` mode of ``mlp`` keeps some rows back).
+    downstream_rows_: np.ndarray | None = None
 
     def validate_params(self) -> None:
         """Raise :class:`EncoderError` on an invalid parameter (called by ``fit``)."""
@@ -107,10 +119,64 @@ class Encoder:
         num = X.select_dtypes("number").to_numpy(dtype="float64")
         if np.isinf(num).any():
             raise self._fail("X has infinite values; encoders need finite or missing values")
+        if y is not None and not np.isfinite(np.asarray(y, dtype="float64")).all():
+            raise self._fail("y has missing or infinite values")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The layout of a network's input: numbers, then one-hot columns or level codes."""
+
+    n_numeric: int
+    cardinalities: tuple[int, ...]
+    dim: int
+    width: int
+
+    def layer(self, generators: Sequence[torch.Generator]) -> InputLayer:
+        n_numeric = self.n_numeric if self.cardinalities else self.width
+        return InputLayer(n_numeric=n_numeric, cardinalities=self.cardinalities, dim=self.dim,
+                          generators=generators)
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """What a torch encoder needs trained: networks (``objective``) for ``members``' rows."""
+
+    objective: Objective
+    config: TrainConfig
+    source: Source
+    members: list[Member]
 
 
 class TorchEncoder(Encoder):
-    """Shared plumbing for torch encoders: input preprocessing, device, training config."""
+    """Shared plumbing for torch encoders: input preprocessing, validation, the fit protocol."""
+
+    #: Whether ``latent`` is a bottleneck that cannot usefully exceed the input width.
+    bottleneck: ClassVar[bool] = True
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
+        from bench.encoders.many import fit_transform_many
+
+        fit_transform_many([self], [X], [y], task=task, transform=False)[0].unwrap()
+        return self
+
+    def fit_transform(
+        self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None
+    ) -> np.ndarray:
+        from bench.encoders.many import fit_transform_many
+
+        return fit_transform_many([self], [X], [y], task=task)[0].unwrap()
+
+    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+              transform: bool) -> FitPlan:
+        """Validate, fit the preprocessing, and say which networks to train on which rows."""
+        raise NotImplementedError
+
+    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+        """Keep the trained networks; return the training rows' embeddings when ``transform``."""
+        raise NotImplementedError
+
+    # -- validation -------------------------------------------------------------------------
 
     def _validate_common(self) -> None:
         self._check_int("latent", 1)
@@ -126,27 +192,75 @@ class TorchEncoder(Encoder):
         self._check_float("weight_decay", 0.0, 10.0)
         self._check_float("dropout", 0.0, 0.95)
         self._check_float("grad_clip", 0.0, 1e6, closed=False)
+        self._check_float("val_fraction", 0.0, 0.5)
         self._check_choice("activation", ("relu", "gelu", "silu", "tanh"))
+        self._check_choice("scaling", SCALINGS)
+        self._check_choice("categoricals", ("onehot", "embedding"))
+        self._check_int("categorical_dim", 1, 256)
         self._check_int("random_state", 0)
+        if not isinstance(self.device, str):
+            raise self._fail(f"device must be a string such as 'cpu' or 'cuda', however: {self.device!r}")
+
+    def _check_bool(self, key: str) -> None:
+        if not isinstance(getattr(self, key), bool):
+            raise self._fail(f"{key} must be true or false, however: {getattr(self, key)!r}")
 
     def _train_config(self) -> TrainConfig:
         return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            grad_clip=self.grad_clip,
+            epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
+            weight_decay=self.weight_decay, patience=self.patience, grad_clip=self.grad_clip,
+            val_fraction=self.val_fraction,
         )
 
-    def _fit_inputs(self, X: pd.DataFrame) -> torch.Tensor:
-        """Fit the network preprocessing on ``X`` (training rows) and return it as a tensor."""
-        self.inputs_ = NetworkInputs().fit(X)
-        return self._to_tensor(self.inputs_.transform(X))
+    def _latent_for(self, width: int) -> int:
+        """The bottleneck width actually used, given the preprocessed input ``width``.
+
+        A bottleneck wider than its input can learn the identity, so it is clipped to the input
+        width (``clip_latent = true``, the default: one suite can hold datasets of any width) or
+        refused (``clip_latent = false``).
+        """
+        if not self.bottleneck or self.latent <= width:
+            return self.latent
+        if self.clip_latent:
+            return width
+        raise self._fail(
+            f"latent = {self.latent} is wider than the {width} input columns (after one-hot "
+            f"encoding); lower latent or set clip_latent = true"
+        )
+
+    # -- inputs -----------------------------------------------------------------------------
+
+    def _fit_inputs(self, X: pd.DataFrame) -> None:
+        """Fit the network preprocessing on ``X`` (training rows only)."""
+        self.inputs_ = NetworkInputs(scaling=self.scaling).fit(X)
+        self.n_inputs_ = self.inputs_.n_output_
+
+    def _net_input(self, X: pd.DataFrame) -> torch.Tensor:
+        """What the network reads: scaled numbers, then one-hot blocks or level codes."""
+        if self.categoricals == "onehot":
+            return self._to_tensor(self.inputs_.transform(X))
+        codes = self.inputs_.codes(X).astype(np.float32)
+        return self._to_tensor(np.concatenate([self.inputs_.numeric(X), codes], axis=1))
+
+    def _input_spec(self) -> InputSpec:
+        learned = self.categoricals == "embedding"
+        return InputSpec(
+            n_numeric=self.inputs_.n_numeric_,
+            cardinalities=self.inputs_.cardinalities_ if learned else (),
+            dim=self.categorical_dim if learned else 0,
+            width=self.inputs_.n_numeric_ + (len(self.inputs_.cardinalities_) if learned
+                                              else sum(self.inputs_.cardinalities_)),
+        )
 
     def _to_tensor(self, array: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(array, dtype=torch.float32, device=self.device)
 
-    def _latent_for(self, d_in: int) -> int:
-        """The bottleneck width actually used: never wider than the input."""
-        return min(self.latent, d_in)
+    def _embed(self, net: torch.nn.Module, X: torch.Tensor, fn: str = "encode") -> np.ndarray:
+        return apply(net, X, fn)
+
+    def _check_trained(self, trained: list[Trained]) -> None:
+        for model in trained:
+            if not np.isfinite(model.result.best_val_loss):
+                raise self._fail(
+                    "training diverged (the loss was never finite); lower lr or check the inputs"
+                )

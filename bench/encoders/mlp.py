@@ -2,41 +2,74 @@
 
 An MLP trained on the very rows XGBoost then trains on has memorised their labels, and its
 embedding of those rows leaks them: XGBoost's training score goes up, its test score does not.
-``mode`` chooses how training-row embeddings are produced:
+``mode`` chooses how the training rows' embeddings (``fit_transform``) are produced; test rows
+(``transform``) always go through the model ``fit`` trains:
 
 * ``crossfit`` (default): k models, each trained without one k-th of the training rows, embed
   that k-th; each is aligned to the reference model (trained on all training rows) by orthogonal
-  Procrustes on the rows both trained on. Test rows use the reference model.
+  Procrustes on the rows both trained on, since hidden units of two networks are only defined up
+  to a rotation. Test rows use the reference model.
+* ``holdout``: the model trains on a part of the training rows and embeds the rest
+  (``holdout_fraction`` of them), on which alone XGBoost then trains (``downstream_rows_``);
+  the rows it trained on get NaN. The harness also trains ``raw`` on exactly those rows.
+* ``oof-proba``: classic stacking: out-of-fold class probabilities (binary: of class 1) or
+  predictions from the k cross-fitted models; test rows use the reference model. Aligned by
+  nature, but only as wide as the number of classes.
 * ``naive``: the reference model embeds its own training rows. Leaky; kept to measure the leak.
+
+All networks of a fit (the reference and the k cross-fitted ones) train in one batched program.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.model_selection import KFold, StratifiedKFold
-from torch import nn
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from bench.encoders.align import fit_alignment
-from bench.encoders.base import TorchEncoder
-from bench.encoders.nets import SupervisedMLP
-from bench.encoders.trainer import TrainResult, encode, seeded, train_module
+from bench.encoders.base import FitPlan, InputSpec, TorchEncoder
+from bench.encoders.nets import StackedSupervisedMLP
+from bench.encoders.rng import StepNoise
+from bench.encoders.trainer import Member, Source, Trained
 from bench.seeding import derive_seed
 
-MODES = ("crossfit", "naive")
+MODES = ("crossfit", "holdout", "oof-proba", "naive")
+LEAK_FREE_MODES = ("crossfit", "holdout", "oof-proba")
 
 
-def _supervised_loss(task: str):
-    def loss(module: nn.Module, xb: torch.Tensor, yb: torch.Tensor | None) -> torch.Tensor:
-        out = module(xb)
-        if task == "regression":
-            return nn.functional.mse_loss(out.squeeze(1), yb)
-        return nn.functional.cross_entropy(out, yb)
+@dataclass(frozen=True)
+class Supervised:
+    """Supervised MLP architecture and loss (hashable: equal specs train in one batch)."""
 
-    return loss
+    inputs: InputSpec
+    hidden: tuple[int, ...]
+    latent: int
+    d_out: int
+    activation: str
+    dropout: float
+    regression: bool
+
+    def build(self, generators: Sequence[torch.Generator]) -> StackedSupervisedMLP:
+        return StackedSupervisedMLP(
+            inputs=self.inputs.layer(generators), hidden=self.hidden, latent=self.latent,
+            d_out=self.d_out, generators=generators, activation=self.activation,
+            dropout=self.dropout,
+        )
+
+    def row_losses(self, net: StackedSupervisedMLP, x: torch.Tensor, target: torch.Tensor,
+                   noise: StepNoise | None) -> torch.Tensor:
+        out = net(x, noise)
+        if self.regression:
+            return (out[..., 0] - target).pow(2)
+        m, b, c = out.shape
+        flat = torch.nn.functional.cross_entropy(out.reshape(m * b, c), target.reshape(-1),
+                                                 reduction="none")
+        return flat.view(m, b)
 
 
 class MLPEncoder(TorchEncoder):
@@ -44,14 +77,16 @@ class MLPEncoder(TorchEncoder):
 
     name = "mlp"
     supervised = True
+    bottleneck = False
 
     def __init__(
         self,
         *,
         latent: int = 8,
         hidden: list[int] | tuple[int, ...] = (64,),
-        mode: Literal["crossfit", "naive"] = "crossfit",
+        mode: Literal["crossfit", "holdout", "oof-proba", "naive"] = "crossfit",
         crossfit_folds: int = 5,
+        holdout_fraction: float = 0.5,
         activation: str = "relu",
         dropout: float = 0.0,
         epochs: int = 50,
@@ -60,6 +95,10 @@ class MLPEncoder(TorchEncoder):
         weight_decay: float = 1e-4,
         patience: int = 8,
         grad_clip: float = 1.0,
+        val_fraction: float = 0.15,
+        scaling: str = "standard",
+        categoricals: str = "onehot",
+        categorical_dim: int = 4,
         random_state: int = 0,
         device: str = "cpu",
     ) -> None:
@@ -67,6 +106,7 @@ class MLPEncoder(TorchEncoder):
         self.hidden = hidden
         self.mode = mode
         self.crossfit_folds = crossfit_folds
+        self.holdout_fraction = holdout_fraction
         self.activation = activation
         self.dropout = dropout
         self.epochs = epochs
@@ -75,6 +115,10 @@ class MLPEncoder(TorchEncoder):
         self.weight_decay = weight_decay
         self.patience = patience
         self.grad_clip = grad_clip
+        self.val_fraction = val_fraction
+        self.scaling = scaling
+        self.categoricals = categoricals
+        self.categorical_dim = categorical_dim
         self.random_state = random_state
         self.device = device
 
@@ -82,82 +126,132 @@ class MLPEncoder(TorchEncoder):
         self._validate_common()
         self._check_choice("mode", MODES)
         self._check_int("crossfit_folds", 2, 20)
+        self._check_float("holdout_fraction", 0.1, 0.9)
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
-        """Fit the reference model on all rows of ``X``."""
+    # -- fit protocol -----------------------------------------------------------------------
+
+    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+              transform: bool) -> FitPlan:
         self.validate_params()
         self._check_rows(X, y)
         if y is None or task is None:
             raise self._fail("is supervised: fit needs y and task")
         self.task_ = task
         self.fit_rows_ = X.index.to_numpy()
-        Xt = self._fit_inputs(X)
+        self._fit_inputs(X)
+        y = np.asarray(y)
         if task == "regression":
             self.y_mean_, self.y_scale_ = float(np.mean(y)), float(np.std(y)) or 1.0
+            target = self._to_tensor((y - self.y_mean_) / self.y_scale_)
         else:
             self.n_classes_ = int(np.max(y)) + 1
-        self.n_embedding_ = self.latent
-        self.module_, self.train_result_ = self._train(Xt, self._targets(y), self.random_state)
-        return self
+            target = torch.as_tensor(y, dtype=torch.long, device=self.device)
+        self.parts_ = self._parts(y, transform)
+        members = [Member(0, trained_on, seed) for trained_on, _, seed in self.parts_]
+        return FitPlan(self._objective(), self._train_config(), Source(self._net_input(X), target),
+                       members)
 
-    def transform(self, X: pd.DataFrame) -> np.ndarray:
-        """Embed new rows with the reference model."""
-        self._check_fitted()
-        return encode(self.module_, self._to_tensor(self.inputs_.transform(X)))
+    def _parts(self, y: np.ndarray, transform: bool) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        """(rows a model trains on, rows it embeds, its seed) for every model of this fit.
 
-    def fit_transform(
-        self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None
-    ) -> np.ndarray:
-        """Fit, then embed the training rows leak-free (``crossfit``) or leakily (``naive``)."""
-        self.fit(X, y, task=task)
+        The first is the model ``transform`` uses; cross-fitted ones follow when ``transform``.
+        """
+        everything = np.arange(len(y))
+        if self.mode == "holdout":
+            trained_on, held_out = self._holdout_split(y)
+            return [(trained_on, held_out, self.random_state)]
+        parts = [(everything, everything, self.random_state)]
+        if transform and self.mode in ("crossfit", "oof-proba"):
+            parts += [(keep, held, derive_seed(self.random_state, "crossfit", j))
+                      for j, (keep, held) in enumerate(self._folds(y))]
+        return parts
+
+    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+        self._check_trained(trained)
+        self.module_, self.train_result_ = trained[0].net, trained[0].result
+        self.n_embedding_ = self._output_width()
+        holdout = self.mode == "holdout"
+        self.downstream_rows_ = self.parts_[0][1] if holdout else None
+        # For every leak-free model: (row ids it trained on, training row ids it embeds).
+        self.crossfit_rows_ = [(self.fit_rows_[a], self.fit_rows_[b])
+                               for a, b, _ in (self.parts_ if holdout else self.parts_[1:])]
+        if not transform:
+            return None
+        Xt = plan.source.X
         if self.mode == "naive":
-            self.crossfit_rows_ = []
-            return self.transform(X)
-        return self._crossfit_embed(X, y)
+            return self._outputs(self.module_, Xt)
+        if holdout:
+            held_out = self.parts_[0][1]
+            out = np.full((len(Xt), self.n_embedding_), np.nan, dtype=np.float32)
+            out[held_out] = self._outputs(self.module_, Xt[held_out])
+            return out
+        return self._cross_fitted(Xt, trained[1:])
 
-    def _crossfit_embed(self, X: pd.DataFrame, y: np.ndarray) -> np.ndarray:
-        Xt = self._to_tensor(self.inputs_.transform(X))
-        Yt = self._targets(y)
-        reference = encode(self.module_, Xt)
+    def _cross_fitted(self, Xt: torch.Tensor, models: list[Trained]) -> np.ndarray:
+        reference = self._outputs(self.module_, Xt)
         out = np.empty_like(reference)
-        self.crossfit_rows_: list[tuple[np.ndarray, np.ndarray]] = []
-        for j, (keep, held) in enumerate(self._folds(y)):
-            seed = derive_seed(self.random_state, "crossfit", j)
-            model, _ = self._train(Xt[keep], Yt[keep], seed)
-            own = encode(model, Xt)
-            alignment = fit_alignment(own[keep], reference[keep])
-            out[held] = alignment.apply(own[held])
-            self.crossfit_rows_.append((X.index[keep].to_numpy(), X.index[held].to_numpy()))
+        for (keep, held, _), model in zip(self.parts_[1:], models, strict=True):
+            own = self._outputs(model.net, Xt)
+            if self.mode == "oof-proba":
+                out[held] = own[held]
+            else:
+                out[held] = fit_alignment(own[keep], reference[keep]).apply(own[held])
         return out
 
-    def _folds(self, y: np.ndarray):
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        """Embed new rows with the model ``fit`` trained."""
+        self._check_fitted()
+        return self._outputs(self.module_, self._net_input(X))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _objective(self) -> Supervised:
+        regression = self.task_ == "regression"
+        return Supervised(
+            inputs=self._input_spec(), hidden=tuple(self.hidden), latent=self.latent,
+            d_out=1 if regression else self.n_classes_, activation=self.activation,
+            dropout=float(self.dropout), regression=regression,
+        )
+
+    def _output_width(self) -> int:
+        if self.mode != "oof-proba":
+            return self.latent
+        return 1 if self.task_ == "regression" or self.n_classes_ <= 2 else self.n_classes_
+
+    def _outputs(self, net: StackedSupervisedMLP, Xt: torch.Tensor) -> np.ndarray:
+        """The embedding (last hidden layer), or for ``oof-proba`` the prediction."""
+        if self.mode != "oof-proba":
+            return self._embed(net, Xt)
+        out = self._embed(net, Xt, "forward")
+        if self.task_ == "regression":
+            return (out * self.y_scale_ + self.y_mean_).astype(np.float32)
+        proba = torch.softmax(torch.as_tensor(out), dim=-1).numpy()
+        return np.ascontiguousarray(proba[:, 1:] if self.n_classes_ <= 2 else proba)
+
+    def _folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         k = min(self.crossfit_folds, len(y))
         seed = derive_seed(self.random_state, "crossfit-split")
-        if self.task_ != "regression" and np.bincount(y).min() >= k:
+        if self._can_stratify(y, k):
             splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
         else:
             splitter = KFold(k, shuffle=True, random_state=seed)
         return list(splitter.split(np.zeros(len(y)), y))
 
-    def _targets(self, y: np.ndarray) -> torch.Tensor:
-        if self.task_ == "regression":
-            return self._to_tensor((y - self.y_mean_) / self.y_scale_)
-        return torch.as_tensor(y, dtype=torch.long, device=self.device)
+    def _holdout_split(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows the MLP trains on, rows held out for XGBoost), stratified where possible."""
+        positions = np.arange(len(y))
+        n_held = min(max(1, int(round(len(y) * self.holdout_fraction))), len(y) - 1)
+        stratify = None
+        if self._can_stratify(y, 2) and min(n_held, len(y) - n_held) >= self.n_classes_:
+            stratify = y
+        trained_on, held_out = train_test_split(
+            positions, test_size=n_held, stratify=stratify,
+            random_state=derive_seed(self.random_state, "holdout"),
+        )
+        return np.sort(trained_on), np.sort(held_out)
 
-    def _train(
-        self, Xt: torch.Tensor, Yt: torch.Tensor, seed: int
-    ) -> tuple[SupervisedMLP, TrainResult]:
-        d_out = 1 if self.task_ == "regression" else self.n_classes_
-        with seeded(seed, self.device):
-            module = SupervisedMLP(
-                d_in=Xt.shape[1],
-                hidden=list(self.hidden),
-                latent=self.latent,
-                d_out=d_out,
-                activation=self.activation,
-                dropout=self.dropout,
-            ).to(self.device)
-            result = train_module(
-                module, _supervised_loss(self.task_), Xt, Yt, self._train_config(), seed=seed
-            )
-        return module, result
+    def _can_stratify(self, y: np.ndarray, k: int) -> bool:
+        if self.task_ == "regression":
+            return False
+        counts = np.bincount(y.astype(np.int64))
+        return bool(counts[counts > 0].min() >= k)

@@ -1,43 +1,88 @@
-"""``pca``: scikit-learn PCA on the standardized, one-hot inputs — the classical baseline."""
+"""``pca``: scikit-learn PCA on the scaled, one-hot inputs — the classical baseline."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
+from threadpoolctl import threadpool_limits
 
 from bench.encoders.base import Encoder
-from bench.preprocess import NetworkInputs
+from bench.encoders.trainer import PARALLEL_MACS
+from bench.preprocess import SCALINGS, NetworkInputs
 
 
-class PCAEncoder(Encoder):
-    """Linear projection onto the top ``latent`` principal components of the training rows."""
+class ProjectionEncoder(Encoder):
+    """A linear map of the preprocessed inputs onto ``latent`` columns, fit on training rows.
 
-    name = "pca"
-
-    def __init__(self, *, latent: int = 8, whiten: bool = False, random_state: int = 0,
-                 device: str = "cpu") -> None:
-        self.latent = latent
-        self.whiten = whiten
-        self.random_state = random_state
-        self.device = device
+    ``latent`` wider than the inputs is clipped to their width (``clip_latent = true``, the
+    default) or refused (``clip_latent = false``), as for the autoencoders.
+    """
 
     def validate_params(self) -> None:
         self._check_int("latent", 1)
-        if not isinstance(self.whiten, bool):
-            raise self._fail(f"whiten must be true or false, however: {self.whiten!r}")
+        self._check_choice("scaling", SCALINGS)
+        if not isinstance(self.clip_latent, bool):
+            raise self._fail(f"clip_latent must be true or false, however: {self.clip_latent!r}")
+        self._check_int("random_state", 0)
 
     def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
         self.validate_params()
         self._check_rows(X, None)
         self.fit_rows_ = X.index.to_numpy()
-        self.inputs_ = NetworkInputs().fit(X)
+        self.inputs_ = NetworkInputs(scaling=self.scaling).fit(X)
         Xt = self.inputs_.transform(X)
-        self.n_embedding_ = min(self.latent, Xt.shape[1], Xt.shape[0])
-        # "full" SVD: exact and deterministic (randomized solvers depend on the seed).
-        self.pca_ = PCA(self.n_embedding_, whiten=self.whiten, svd_solver="full").fit(Xt)
+        width = self._max_width(Xt)
+        if self.latent > width and not self.clip_latent:
+            raise self._fail(
+                f"latent = {self.latent} is wider than the {width} input columns (after one-hot "
+                f"encoding); lower latent or set clip_latent = true"
+            )
+        self.n_embedding_ = min(self.latent, width)
+        # Small problems run on one BLAS thread, for the reason torch training does (trainer.threads).
+        with threadpool_limits(limits=1 if Xt.size * Xt.shape[1] < PARALLEL_MACS else None):
+            self._fit_projection(Xt)
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         self._check_fitted()
-        return self.pca_.transform(self.inputs_.transform(X)).astype(np.float32)
+        return self._project(self.inputs_.transform(X)).astype(np.float32)
+
+    def _max_width(self, Xt: np.ndarray) -> int:
+        return Xt.shape[1]
+
+    def _fit_projection(self, Xt: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _project(self, Xt: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class PCAEncoder(ProjectionEncoder):
+    """Projection onto the top ``latent`` principal components of the training rows."""
+
+    name = "pca"
+
+    def __init__(self, *, latent: int = 8, whiten: bool = False, scaling: str = "standard",
+                 clip_latent: bool = True, random_state: int = 0, device: str = "cpu") -> None:
+        self.latent = latent
+        self.whiten = whiten
+        self.scaling = scaling
+        self.clip_latent = clip_latent
+        self.random_state = random_state
+        self.device = device
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        if not isinstance(self.whiten, bool):
+            raise self._fail(f"whiten must be true or false, however: {self.whiten!r}")
+
+    def _max_width(self, Xt: np.ndarray) -> int:
+        return min(Xt.shape)  # PCA has at most min(rows, columns) components
+
+    def _fit_projection(self, Xt: np.ndarray) -> None:
+        # "full" SVD: exact and deterministic (randomized solvers depend on the seed).
+        self.pca_ = PCA(self.n_embedding_, whiten=self.whiten, svd_solver="full").fit(Xt)
+
+    def _project(self, Xt: np.ndarray) -> np.ndarray:
+        return self.pca_.transform(Xt)
