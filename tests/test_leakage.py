@@ -14,7 +14,9 @@ from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
 from bench.plan import DatasetJob, make_plan
-from bench.report.leakage import render_leakage_markdown
+from bench.report.content import leakage_blocks
+from bench.report.document import Document
+from bench.report.markdown import render_markdown
 from bench.runner import RunContext, prepare, run_job
 from bench.splits import make_splits
 from bench.stats.leakage import LeakageAudit, leakage_audit
@@ -180,6 +182,11 @@ def _row(dataset, task, fold, encoder, mode, feature_set, **metrics):
             "status": "ok", "accuracy": np.nan, "rmse": np.nan, **metrics}
 
 
+def render_leakage_markdown(audit: LeakageAudit) -> str:
+    """The audit section as the report renders it."""
+    return render_markdown(Document("audit", tuple(leakage_blocks(audit))))
+
+
 def test_leakage_audit_worked_example() -> None:
     """Hand-computed: gains are relative to each variant's own raw baseline."""
     acc = lambda enc, mode, fs, fold, v: _row("d1", "binary", fold, enc, mode, fs, accuracy=v)  # noqa: E731
@@ -234,4 +241,4 @@ def test_leakage_audit_without_a_naive_encoder() -> None:
             _row("d", "binary", 0, "mlp", "crossfit", "emb", accuracy=0.6)]
     audit = leakage_audit(pd.DataFrame(rows))
     assert audit == LeakageAudit((), {"d": "accuracy"})
-    assert "No naive/leak-free pair" in render_leakage_markdown(audit)
+    assert "no naive/leak-free pair" in render_leakage_markdown(audit)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bench.errors import ConfigError
 from bench.stats.aggregate import AggregateImprovement, aggregate_improvements, performance_profile
+from bench.stats.leakage import LeakageAudit, leakage_audit
 from bench.stats.pairwise import (
     BayesSignedRank,
     WilcoxonResult,
@@ -88,6 +89,7 @@ class Analysis:
     ranks: RankAnalysis
     shortfall: pd.DataFrame  # performance profile input
     result_hash: str
+    leakage: LeakageAudit
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -123,6 +125,7 @@ def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analys
         ranks=rank_analysis(means, signs, relative, alpha=opts.alpha),
         shortfall=performance_profile(means, signs),
         result_hash=result_hash(frame),
+        leakage=leakage_audit(frame, metrics=opts.metrics),
         notes=_notes(scores),
     )
 

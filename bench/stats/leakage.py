@@ -71,6 +71,8 @@ class LeakageAudit:
 def leakage_audit(frame: pd.DataFrame, *, metrics: dict[str, str] | None = None) -> LeakageAudit:
     """Pair every ``naive`` encoder with every leak-free one on each dataset and feature set."""
     chosen = {**DEFAULT_METRICS, **(metrics or {})}
+    if "encoder_mode" not in frame.columns:  # rows from before encoder modes existed
+        return LeakageAudit(())
     ok = frame[frame["status"] == "ok"]
     metric_of = {d: chosen["regression" if t == "regression" else "classification"]
                  for d, t in ok.groupby("dataset")["task"].first().items()}

@@ -26,7 +26,11 @@ RUN_KEYS = ["repeat", "fold", "seed"]
 
 
 def method_name(encoder: str, feature_set: str) -> str:
-    return "raw" if feature_set == "raw" else f"{encoder}/{feature_set}"
+    """``raw`` for the shared baseline; ``<encoder>/raw`` is raw features on the rows an encoder
+    leaves XGBoost (``mlp`` in ``holdout`` mode), which is not the same baseline."""
+    if feature_set == "raw" and encoder == "none":
+        return "raw"
+    return f"{encoder}/{feature_set}"
 
 
 def task_family(task: str) -> str:
