@@ -94,17 +94,18 @@ class RunOptions:
 
 def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
     """Print the outcome and exit with its code: 0 ok, 1 failures or stopped, 130 interrupted."""
-    err = console(stderr=True)
+    # Plain writes, not rich: a wrapped line would break the command to copy.
     if outcome.set_aside is not None:
-        err.print(f"the previous run in {outcome.run_dir} was moved to {outcome.set_aside}")
+        typer.echo(f"the previous run in {outcome.run_dir} was moved to {outcome.set_aside}",
+                   err=True)
     if outcome.status == "interrupted":
-        err.print(f"interrupted: {len(outcome.results)} finished rows are kept in "
-                  f"{outcome.run_dir}; resume with:\n  {again}")
+        typer.echo(f"interrupted: {len(outcome.results)} finished rows are kept in "
+                   f"{outcome.run_dir}; resume with:\n  {again}", err=True)
         raise typer.Exit(130)
     _print_outcome(outcome, device)
     if outcome.status == "stopped":
-        err.print(f"{outcome.message}; the rows so far are kept; resume (failed units are "
-                  f"retried) with:\n  {again}")
+        typer.echo(f"{outcome.message}; the rows so far are kept; resume (failed units are "
+                   f"retried) with:\n  {again}", err=True)
         raise typer.Exit(1)
     if not outcome.failures.empty:
         raise typer.Exit(1)
