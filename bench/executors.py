@@ -88,6 +88,7 @@ class LocalExecutor:
         with _Isolated(ctx, self.unit_timeout) as isolated:
             for unit in unit_jobs(jobs, skip):
                 result = isolated.run(unit, _skip_for(unit, skip))
+                isolated.learn(result)
                 on_unit(_describe(unit.items[0]))
                 yield result
 
@@ -120,8 +121,11 @@ def _describe(item: WorkItem) -> str:
 
 
 def failed_rows(job: DatasetJob, ctx: RunContext, skip: Skip, *, status: str, message: str,
-                detail: str) -> list[ItemResult]:
-    """Rows for every unfinished key of ``job`` when its whole run failed (not a unit in it)."""
+                detail: str, fields: dict[str, Any] | None = None) -> list[ItemResult]:
+    """Rows for every unfinished key of ``job`` when its whole run failed (not a unit in it).
+
+    ``fields`` (the dataset's task, when known from its other units) fill in the rows.
+    """
     out = []
     for item in job.items:
         rows = []
@@ -130,7 +134,8 @@ def failed_rows(job: DatasetJob, ctx: RunContext, skip: Skip, *, status: str, me
                 continue
             encoder, feature_set = key[4], key[5]
             mode = "" if encoder == "none" else str(ctx.suite.encoders.get(encoder, {}).get("mode", ""))
-            row = ctx.new_row(item, encoder, mode, feature_set, status=status, error=message[:500])
+            row = ctx.new_row(item, encoder, mode, feature_set, **(fields or {}), status=status,
+                              error=message[:500])
             row["_traceback"] = detail
             rows.append(row)
         out.append(ItemResult(item, rows))
@@ -145,6 +150,13 @@ class _Isolated:
         self.timeout = timeout
         self._proc: Any = None
         self._conn: Any = None
+        self._fields: dict[str, dict[str, Any]] = {}  # dataset -> task fields, for timeout rows
+
+    def learn(self, result: ItemResult) -> None:
+        for row in result.rows:
+            if row.get("task"):
+                self._fields[row["dataset"]] = {"task": row["task"],
+                                                "openml_task_id": row["openml_task_id"]}
 
     def __enter__(self) -> _Isolated:
         return self
@@ -161,14 +173,14 @@ class _Isolated:
             message = (f"TimeoutError: unit exceeded --unit-timeout {self.timeout:g} s; its worker "
                        f"process was killed")
             return failed_rows(job, self.ctx, skip, status="timeout", message=message,
-                               detail=message + "\n")[0]
+                               detail=message + "\n", fields=self._fields.get(job.dataset))[0]
         try:
             kind, payload = self._conn.recv()
         except (EOFError, OSError):
             code = self._exit_code()
             message = f"WorkerDied: the worker process died (exit code {code}) running this unit"
             return failed_rows(job, self.ctx, skip, status="error", message=message,
-                               detail=message + "\n")[0]
+                               detail=message + "\n", fields=self._fields.get(job.dataset))[0]
         if kind == "crash":
             first = payload.strip().splitlines()[-1]
             return failed_rows(job, self.ctx, skip, status="error", message=first,
