@@ -241,6 +241,15 @@ def check_schema_version(version: object, *, where: str) -> None:
                          f"that wrote it (see the manifest) or rerun the suite", where=where)
 
 
+def check_file_version(path: Path) -> None:
+    """Check the schema version in a results file's parquet metadata."""
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise BenchError(f"unreadable results file ({type(exc).__name__})", where=str(path)) from None
+    check_schema_version(metadata.get(VERSION_KEY, b"?").decode(), where=str(path))
+
+
 def read_results_file(path: Path) -> pd.DataFrame:
     """Read one part or ``results.parquet``, checking its schema version."""
     try:

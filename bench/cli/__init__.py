@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bench.cli import datasets, env, report, run
+from bench.cli import compare, datasets, env, query, report, run
 
 app = typer.Typer(
     name="bench",
@@ -17,6 +17,8 @@ app.command("run")(run.run)
 app.command("datasets")(datasets.datasets)
 app.command("report")(report.report)
 app.command("env")(env.env)
+app.command("query")(query.query)
+app.command("compare")(compare.compare)
 
 
 def main() -> None:
