@@ -116,8 +116,8 @@ def compare_runs(baseline_dir: Path, new_dir: Path, *, tolerance: float = 0.01,
     if tolerance < 0 or (time_tolerance is not None and time_tolerance < 0) or not 0 < alpha < 1:
         raise ValueError("tolerance and time tolerance must be >= 0 and alpha in (0, 1), "
                          f"however: {tolerance}, {time_tolerance}, {alpha}")
+    base, new = load(baseline_dir), load(new_dir)  # each a run directory, or a clear error
     base_m, new_m = RunStore(baseline_dir).read_manifest(), RunStore(new_dir).read_manifest()
-    base, new = load(baseline_dir), load(new_dir)
     head = {"baseline": str(baseline_dir), "new": str(new_dir), "tolerance": tolerance,
             "time_tolerance": time_tolerance, "alpha": alpha}
     reasons = _incomparable(base_m, new_m, base, new)

@@ -12,7 +12,7 @@ from rich.table import Table
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.errors import BenchError
 from bench.plan import KEY_COLUMNS
-from bench.store import RESULTS, RunStore, check_file_version
+from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
 
 FORMATS = ("table", "csv", "json")
 
@@ -26,6 +26,8 @@ def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
     import duckdb
 
     store = RunStore(run_dir)
+    if not (run_dir / MANIFEST).exists():
+        raise BenchError("not a run directory (no manifest.json)", where=str(run_dir))
     store.read_manifest()  # a run directory of this schema version, or a clear error
     parts = store.part_files()
     for path in parts:
