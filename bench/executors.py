@@ -219,7 +219,9 @@ class _Isolated:
 def _worker_main(conn: Any, ctx: RunContext) -> None:
     """Worker loop: run each unit job sent, send its results back; exit with the parent."""
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    # The parent decides what Ctrl-C or SIGTERM stops (it kills this worker when it stops).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     import bench.models  # noqa: F401 - XGBoost imported before any unit's clock starts
 
     conn.send(("ready", None))

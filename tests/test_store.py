@@ -169,3 +169,16 @@ def test_results_are_parquet_and_json_only(tmp_path: Path) -> None:
     suffixes = {p.suffix for p in tmp_path.rglob("*") if p.is_file()}
     assert suffixes <= {".json", ".parquet", ".txt"}
     assert isinstance(pq.read_table(tmp_path / "results.parquet"), pa.Table)
+
+
+def test_a_write_failure_mid_run_is_one_line_and_keeps_finished_parts(tmp_path: Path) -> None:
+    store = _open(tmp_path)
+    store.append([_row(fold=0)])
+    kept = store.part_files()
+    (tmp_path / "errors").rmdir()
+    (tmp_path / "errors").write_text("not a folder")  # every later traceback write fails
+    with pytest.raises(BenchError, match=r"cannot write results: .* \(finished parts are kept; "
+                                         r"rerun the same command to resume\)") as info:
+        store.append([_row(fold=1, status="error", error="E: x", _traceback="tb")])
+    assert "\n" not in str(info.value)
+    assert store.part_files() == kept and len(store.load_parts()) == 1

@@ -28,8 +28,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of markdown.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
-    """Is NEW worse than BASELINE? Paired per dataset (corrected t-test) and across datasets
-    (Wilcoxon), plus failures and (opt-in) timing. Prints markdown for a CI step summary."""
+    """Is NEW worse than BASELINE? Exit 0 no, 1 regression, 2 not comparable (CI gate)."""
     try:
         result = compare_runs(baseline, new, tolerance=tolerance, time_tolerance=time_tolerance,
                               alpha=alpha)
