@@ -227,3 +227,26 @@ def test_resume_refuses_data_that_changed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "nan_inf: its content changed since this run started" in result.stderr
+
+
+def test_another_config_is_refused_unless_force_new(tmp_path: Path) -> None:
+    files = [f for f in _files(tmp_path) if f[0] == "no_target.csv"]
+    suite = _suite(tmp_path, files)
+    suite.write_text(suite.read_text().replace('[[datasets]]\nsource = "embedded"\nname = "iris"\n',
+                                               ""))
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["run", str(suite), "--out", str(out), "--quiet", "--device", "cpu"]
+    assert runner.invoke(app, args).exit_code == 1  # its only dataset fails to load
+    result = runner.invoke(app, [*args, "--folds", "2"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {out}: holds a run with config hash ")
+    assert line.endswith("choose another --out directory (or pass --force-new to set the old run "
+                         "aside)")
+    result = runner.invoke(app, [*args, "--folds", "2", "--force-new"])
+    assert result.exit_code == 1
+    (moved,) = tmp_path.glob("out.replaced-*")
+    assert f"the previous run in {out} was moved to {moved}" in result.stderr
+    assert len(pd.read_parquet(moved / "results.parquet")) == 3 * 3  # kept: 3 folds × 3 rows
+    assert len(pd.read_parquet(out / "results.parquet")) == 2 * 3
