@@ -365,11 +365,18 @@ def _threads_per_task(client: Any) -> dict[str, int]:
 
 
 def _run_chunk(chunk: _Chunk, ctx: RunContext, sharing: dict[str, int]) -> list[ItemResult]:
-    """Task body: run one chunk on a worker with its share of that machine's CPU threads."""
+    """Task body: run one chunk on a worker with its share of that machine's CPU threads.
+
+    A worker alone on its machine keeps torch's and XGBoost's defaults, exactly as the local
+    executor does, so its rows are bitwise the same. Workers sharing a machine split its threads
+    (else they oversubscribe the cores, which slows OpenMP code many times over); XGBoost's
+    histogram sums then run in another order, which can change results in the last digits.
+    """
     import torch
     from distributed import get_worker
 
-    threads = max(1, (os.cpu_count() or 1) // sharing.get(get_worker().address, 1))
-    torch.set_num_threads(threads)
-    ctx = replace(ctx, nthread=ctx.nthread or threads)
+    share = sharing.get(get_worker().address, 1)
+    if share > 1:
+        torch.set_num_threads(max(1, torch.get_num_threads() // share))
+        ctx = replace(ctx, nthread=ctx.nthread or max(1, (os.cpu_count() or 1) // share))
     return list(run_job(chunk.job, ctx, skip=chunk.skip))
