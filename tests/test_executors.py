@@ -70,10 +70,10 @@ def local_rows(suite: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.Data
 
 def test_dask_local_cluster_gives_the_same_rows(suite, local_rows, tmp_path: Path) -> None:
     """Two worker processes share this machine's cores, so XGBoost may sum its histograms in
-    another order: the same rows, values equal up to the last digits (exact with one worker per
+    another order: the same rows, values equal up to float32 rounding (exact with one worker per
     machine, see the scheduler test)."""
     frame = _run(suite, tmp_path / "run", "--executor", "dask", "--workers", "2")
-    pd.testing.assert_frame_equal(frame, local_rows, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(frame, local_rows, check_exact=False, rtol=1e-5)
     import json
 
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
