@@ -39,8 +39,8 @@ BAD = {
     "one_class": r"one_class: target has a single class \('yes'\); classification needs two",
     "garbage": r"garbage: column 'x' is numeric but holds non-numeric values, e\.g\. "
                r"'twelve' \(row 12\)",
-    "dup_csv": r"dup_csv\.csv: duplicate column names: \['x'\]",
-    "dup_parquet": r"dup_parquet\.parquet: duplicate column names: \['x'\]",
+    "dup_csv": r"dup_csv\.csv: duplicate column names: \['x'\]$",
+    "dup_parquet": r"dup_parquet\.parquet: duplicate column names: \['x'\]$",
     "too_few_rows": r"too_few_rows: 2 rows cannot be split into 3 folds",
     "all_constant": r"all_constant: no usable feature columns \(all constant, empty or dropped\)",
 }
@@ -143,7 +143,8 @@ def test_each_bad_dataset_gets_a_one_line_error_naming_it(hostile, dataset: str)
     rows = frame[frame["dataset"] == dataset]
     assert len(rows) == 3 * 3 and (rows["status"] == "error").all()
     (message,) = rows["error"].unique()
-    assert "\n" not in message
+    assert "\n" not in message and message.startswith("DataError: ")
+    assert message.count("DataError") == 1, message  # not wrapped twice
     assert pd.Series([message]).str.contains(BAD[dataset]).item(), message
     assert dataset in proc.stderr  # in the failure summary
     assert list((out / "errors").glob(f"{dataset}__*.txt"))  # with its traceback kept

@@ -48,6 +48,8 @@ def read_table(path: Path) -> pd.DataFrame:
             # pyarrow refuses duplicate names with an obscure message: name them first.
             _check_unique_columns(pyarrow.parquet.read_schema(path).names, path)
         frame = reader(path)
+    except DataError:
+        raise
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", where=str(path)) from None
     except (OSError, EOFError, zlib.error) as exc:
