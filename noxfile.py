@@ -30,3 +30,24 @@ def perf(session: nox.Session) -> None:
     """Benchmarks (pytest-benchmark): speed and memory targets, with numbers to quote."""
     session.run("python", "-m", "pytest", "benchmarks", "-p", "no:cacheprovider",
                 "--benchmark-columns=min,mean,max,rounds", *session.posargs)
+
+
+@nox.session
+def baseline(session: nox.Session) -> None:
+    """Refresh results/baselines/quick-cpu (the CI regression gate's reference) on purpose.
+
+    Runs the quick suite on the CPU and keeps only manifest.json and results.parquet. Commit the
+    result together with the change that moved the numbers, and say why in the message.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    target = Path("results/baselines/quick-cpu")
+    run_dir = Path(tempfile.mkdtemp()) / "quick-cpu"
+    session.run("bench", "run", "quick", "--device", "cpu", "--out", str(run_dir), "--quiet")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("manifest.json", "results.parquet"):
+        shutil.copy2(run_dir / name, target / name)
+    shutil.rmtree(run_dir.parent, ignore_errors=True)
+    session.log(f"baseline refreshed in {target}")

@@ -2,21 +2,31 @@
 
 Layout of ``RUN_DIR``::
 
-    manifest.json        config, versions, device, git sha, start/end (written at start, updated)
-    parts/part-*.parquet one file per finished work item, written to a temporary name, fsynced,
-                         then atomically renamed: a crash never leaves a half-written part
-    errors/*.txt         the traceback of every failed (unit, feature set)
-    results.parquet      all parts consolidated (one row per key) at the end of the run
+    manifest.json          config, versions, device, git sha, dataset hashes, start/end
+    parts/part-*.parquet   one file per finished work item (or unit), written to a temporary
+                           name, fsynced, then atomically renamed: a crash never leaves a
+                           half-written part. Names carry a sequence number: a later part wins
+                           over an earlier one for the same key (a retried failure).
+    errors/*.txt           the traceback of every failed (unit, feature set)
+    results.parquet        all parts consolidated (one row per key) at the end of the run
 
-A rerun on the same directory with the same config hash skips keys that already have a row.
+Every part and ``results.parquet`` carry the schema version in their parquet metadata, as the
+manifest does; a reader that meets another version says which and what to do.
+
+Resume: a rerun on the same directory with the same config hash skips keys whose row is ``ok``;
+rows with status ``error`` or ``timeout`` are computed again, and the new row replaces the old
+one (there is never more than one row per key in ``results.parquet`` or :func:`load`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +41,7 @@ from bench.plan import KEY_COLUMNS, RowKey
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
+VERSION_KEY = b"bench_schema_version"
 
 _STRING = pa.string()
 _INT = pa.int64()
@@ -47,8 +58,10 @@ RESULT_SCHEMA = pa.schema(
         ("best_iteration", _INT), ("device", _STRING), ("fallback_reason", _STRING),
         ("status", _STRING), ("error", _STRING),
     ],
-    metadata={"bench_schema_version": str(SCHEMA_VERSION)},
+    metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)},
 )
+
+_PART = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
 
 
 class RunStore:
@@ -56,6 +69,7 @@ class RunStore:
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = Path(run_dir)
+        self._next_seq: int | None = None
 
     @property
     def parts_dir(self) -> Path:
@@ -70,28 +84,48 @@ class RunStore:
     def open(self, manifest: dict[str, Any]) -> bool:
         """Create the run directory, or check that it belongs to the same config (resume).
 
-        Returns True when resuming an existing run.
+        Returns True when resuming an existing run. Leftover temporary files of a run that was
+        killed are removed; finished parts are never touched.
         """
-        existing = self.read_manifest() if (self.run_dir / MANIFEST).exists() else None
+        has_manifest = (self.run_dir / MANIFEST).exists()
+        existing = self.read_manifest() if has_manifest else None
         if existing is not None and existing.get("config_hash") != manifest["config_hash"]:
             raise ConfigError(
                 f"holds a run with config hash {existing.get('config_hash')}, but this suite and "
-                f"options hash to {manifest['config_hash']}; choose another --out directory",
+                f"options hash to {manifest['config_hash']}; choose another --out directory "
+                f"(or pass --force-new to set the old run aside)",
                 where=str(self.run_dir),
             )
+        if existing is None and self.run_dir.is_dir() and _has_content(self.run_dir):
+            raise ConfigError("exists, is not empty and is not a run directory (no manifest.json); "
+                              "choose a new or empty --out directory", where=str(self.run_dir))
         try:
-            self.parts_dir.mkdir(parents=True, exist_ok=True)
+            # The manifest comes first: a directory with parts but no manifest cannot arise.
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            self._remove_temporaries()
+            self.write_manifest(manifest if existing is None else _resumed(existing, manifest))
+            self.parts_dir.mkdir(exist_ok=True)
             self.errors_dir.mkdir(exist_ok=True)
         except OSError as exc:
-            raise BenchError(f"cannot create the run directory: {exc.strerror}",
+            raise BenchError(f"cannot write the run directory: {exc.strerror or exc}",
                              where=str(self.run_dir)) from None
-        if existing is None:
-            self.write_manifest(manifest)
-        else:
-            existing.setdefault("resumed_at", []).append(manifest.get("started_at"))
-            existing["status"] = "running"
-            self.write_manifest(existing)
         return existing is not None
+
+    def set_aside(self) -> Path | None:
+        """Move an existing run directory to ``<name>.replaced-<timestamp>`` (``--force-new``).
+
+        Nothing is deleted: the old results stay readable where they were moved.
+        """
+        if not self.run_dir.exists() or not any(self.run_dir.iterdir()):
+            return None
+        target = self.run_dir.with_name(
+            f"{self.run_dir.name}.replaced-{datetime.now():%Y%m%d-%H%M%S-%f}")
+        try:
+            shutil.move(str(self.run_dir), str(target))
+        except OSError as exc:
+            raise BenchError(f"cannot move the old run aside: {exc.strerror or exc}",
+                             where=str(self.run_dir)) from None
+        return target
 
     def read_manifest(self) -> dict[str, Any]:
         path = self.run_dir / MANIFEST
@@ -99,12 +133,9 @@ class RunStore:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise BenchError(f"cannot read the manifest: {exc}", where=str(path)) from None
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise BenchError(
-                f"results schema version {version}, this bench reads version {SCHEMA_VERSION}",
-                where=str(path),
-            )
+        if not isinstance(data, dict):
+            raise BenchError("the manifest is not a JSON object", where=str(path))
+        check_schema_version(data.get("schema_version"), where=str(path))
         return data
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
@@ -119,45 +150,118 @@ class RunStore:
     # -- rows -----------------------------------------------------------------------------
 
     def append(self, rows: Iterable[dict[str, Any]]) -> Path | None:
-        """Write ``rows`` as one new part, atomically; tracebacks go to ``errors/``."""
-        rows = list(rows)
+        """Write ``rows`` as one new part, atomically; tracebacks go to ``errors/``.
+
+        The error files are written first, so that a part on disk always has its tracebacks;
+        an ok row removes the traceback a previous failed attempt of its key left.
+        """
+        rows = [dict(row) for row in rows]
         if not rows:
             return None
-        for row in rows:
-            tb = row.pop("_traceback", None)
-            if tb:
-                name = "__".join(str(row[k]) for k in KEY_COLUMNS).replace("/", "_")
-                _atomic_write_bytes(self.errors_dir / f"{name}.txt", tb.encode("utf-8"))
-        table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
-        path = self.parts_dir / f"part-{uuid.uuid4().hex}.parquet"
-        _atomic_write_table(table, path)
+        try:
+            for row in rows:
+                error_file = self.errors_dir / f"{_key_name(row)}.txt"
+                tb = row.pop("_traceback", None)
+                if tb:
+                    _atomic_write_bytes(error_file, tb.encode("utf-8"))
+                elif row.get("status") == "ok":
+                    error_file.unlink(missing_ok=True)
+            table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+            path = self.parts_dir / f"part-{self._sequence():08d}-{uuid.uuid4().hex[:8]}.parquet"
+            _atomic_write_table(table, path)
+        except OSError as exc:
+            raise BenchError(f"cannot write results: {exc.strerror or exc} (finished parts are "
+                             f"kept; rerun the same command to resume)",
+                             where=str(self.run_dir)) from None
         return path
+
+    def part_files(self) -> list[Path]:
+        """Parts in the order they were written (by sequence number)."""
+        return sorted(self.parts_dir.glob("part-*.parquet"), key=_part_order)
 
     def load_parts(self) -> pd.DataFrame:
         """All rows written so far (one per key: a later part wins over an earlier one)."""
-        files = sorted(self.parts_dir.glob("part-*.parquet"), key=lambda p: p.stat().st_mtime_ns)
+        files = self.part_files()
         if not files:
             return RESULT_SCHEMA.empty_table().to_pandas()
-        frames = []
-        for f in files:
-            try:
-                frames.append(pq.read_table(f, schema=RESULT_SCHEMA).to_pandas())
-            except (OSError, pa.ArrowException) as exc:
-                raise BenchError(f"unreadable result part: {exc}", where=str(f)) from None
-        frame = pd.concat(frames, ignore_index=True)
+        frame = pd.concat([read_results_file(f) for f in files], ignore_index=True)
         return frame.drop_duplicates(list(KEY_COLUMNS), keep="last").reset_index(drop=True)
 
     def finished_keys(self) -> set[RowKey]:
+        """Keys that have a row, whatever its status."""
+        return _keys(self.load_parts())
+
+    def done_keys(self) -> set[RowKey]:
+        """Keys a resume skips: those whose latest row is ``ok`` (failures are retried)."""
         frame = self.load_parts()
-        return {tuple(r) for r in frame[list(KEY_COLUMNS)].itertuples(index=False)}
+        return _keys(frame[frame["status"] == "ok"])
 
     def consolidate(self) -> pd.DataFrame:
         """Write ``results.parquet`` (sorted by key) from the parts and return it."""
         frame = self.load_parts().sort_values(list(KEY_COLUMNS), kind="stable")
         frame = frame.reset_index(drop=True)
         table = pa.Table.from_pandas(frame, schema=RESULT_SCHEMA, preserve_index=False)
-        _atomic_write_table(table, self.run_dir / RESULTS)
+        try:
+            _atomic_write_table(table, self.run_dir / RESULTS)
+        except OSError as exc:
+            raise BenchError(f"cannot write {RESULTS}: {exc.strerror or exc} (the parts are "
+                             f"kept)", where=str(self.run_dir)) from None
         return frame
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _sequence(self) -> int:
+        if self._next_seq is None:
+            seqs = [_part_order(p)[0] for p in self.parts_dir.glob("part-*.parquet")]
+            self._next_seq = max(seqs, default=-1) + 1
+        seq = self._next_seq
+        self._next_seq += 1
+        return seq
+
+    def _remove_temporaries(self) -> None:
+        for folder in (self.run_dir, self.parts_dir, self.errors_dir):
+            for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+                tmp.unlink(missing_ok=True)
+
+
+def check_schema_version(version: object, *, where: str) -> None:
+    """Raise a :class:`BenchError` that says whether ``version`` is newer or older than ours."""
+    try:
+        number = int(version)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise BenchError(f"no valid results schema version ({version!r}); this bench reads "
+                         f"version {SCHEMA_VERSION}", where=where) from None
+    if number > SCHEMA_VERSION:
+        raise BenchError(f"results schema version {number} was written by a newer bench; this "
+                         f"bench reads version {SCHEMA_VERSION}: upgrade bench to read it",
+                         where=where)
+    if number < SCHEMA_VERSION:
+        raise BenchError(f"results schema version {number} was written by an older bench; this "
+                         f"bench reads version {SCHEMA_VERSION}: read it with the bench version "
+                         f"that wrote it (see the manifest) or rerun the suite", where=where)
+
+
+def check_file_version(path: Path) -> None:
+    """Check the schema version in a results file's parquet metadata."""
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise BenchError(f"unreadable results file ({type(exc).__name__})", where=str(path)) from None
+    check_schema_version(metadata.get(VERSION_KEY, b"?").decode(), where=str(path))
+
+
+def read_results_file(path: Path) -> pd.DataFrame:
+    """Read one part or ``results.parquet``, checking its schema version."""
+    try:
+        schema = pq.read_schema(path)
+        check_schema_version((schema.metadata or {}).get(VERSION_KEY, b"?").decode(),
+                             where=str(path))
+        return pq.read_table(path, schema=RESULT_SCHEMA).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise BenchError(f"unreadable results file ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''}); delete it and rerun "
+                         f"`bench run` with the same --out to recompute its rows",
+                         where=str(path)) from None
 
 
 def load(run_dir: str | Path) -> pd.DataFrame:
@@ -168,12 +272,48 @@ def load(run_dir: str | Path) -> pd.DataFrame:
         raise BenchError("not a run directory (no manifest.json)", where=str(run_dir))
     store.read_manifest()
     path = run_dir / RESULTS
-    if path.exists():
-        try:
-            return pq.read_table(path).to_pandas()
-        except (OSError, pa.ArrowException) as exc:
-            raise BenchError(f"unreadable results file: {exc}", where=str(path)) from None
+    parts = store.part_files()
+    if path.exists() and (not parts or path.stat().st_mtime_ns >= parts[-1].stat().st_mtime_ns):
+        return read_results_file(path)
     return store.load_parts()
+
+
+def _resumed(existing: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    """The old manifest, with this resume recorded (and what differs from the first start)."""
+    env_old, env_new = existing.get("environment", {}), manifest.get("environment", {})
+    changed = {
+        name: [old, env_new.get("versions", {}).get(name)]
+        for name, old in env_old.get("versions", {}).items()
+        if env_new.get("versions", {}).get(name) != old
+    }
+    existing.setdefault("resumes", []).append({
+        "started_at": manifest.get("started_at"),
+        "host": env_new.get("host"),
+        "git_sha": env_new.get("git_sha"),
+        "device": manifest.get("device"),
+        "executor": manifest.get("executor"),
+        "versions_changed": changed,
+    })
+    existing["status"] = "running"
+    return existing
+
+
+def _has_content(folder: Path) -> bool:
+    return any(not (p.name.startswith(".") and p.name.endswith(".tmp")) for p in folder.iterdir())
+
+
+def _keys(frame: pd.DataFrame) -> set[RowKey]:
+    return {tuple(r) for r in frame[list(KEY_COLUMNS)].itertuples(index=False)}  # type: ignore[misc]
+
+
+def _key_name(row: dict[str, Any]) -> str:
+    return "__".join(str(row[k]) for k in KEY_COLUMNS).replace("/", "_").replace(os.sep, "_")
+
+
+def _part_order(path: Path) -> tuple[int, int]:
+    match = _PART.match(path.name)
+    # Parts from before sequence numbers sort first, by modification time.
+    return (int(match.group(1)), 0) if match else (-1, path.stat().st_mtime_ns)
 
 
 def _atomic_write_table(table: pa.Table, path: Path) -> None:
@@ -182,6 +322,7 @@ def _atomic_write_table(table: pa.Table, path: Path) -> None:
         pq.write_table(table, tmp)
         _fsync(tmp)
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -194,6 +335,7 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -201,3 +343,17 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bench.cli import datasets, env, fetch, report, run
+from bench.cli import compare, datasets, env, fetch, query, report, run
 
 app = typer.Typer(
     name="bench",
@@ -18,6 +18,8 @@ app.command("datasets")(datasets.datasets)
 app.command("fetch")(fetch.fetch)
 app.command("report")(report.report)
 app.command("env")(env.env)
+app.command("query")(query.query)
+app.command("compare")(compare.compare)
 
 
 def main() -> None:

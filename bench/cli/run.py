@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import shlex
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -23,6 +28,7 @@ from bench.data import OpenMLOptions
 from bench.data.openml import require_cached
 from bench.device import DeviceInfo, resolve_device
 from bench.errors import ConfigError
+from bench.executors import Executor, make_executor
 from bench.pipeline import RunOutcome, run_suite
 from bench.plan import make_plan
 
@@ -40,6 +46,19 @@ def run(
         help="N (seeds 0..N-1) or a comma-separated list of seeds.")] = None,
     encoders: Annotated[str | None, typer.Option(
         help="Comma-separated encoders, e.g. ae,mlp,pca.")] = None,
+    executor: Annotated[str, typer.Option(help="local | dask | dask-cuda")] = "local",
+    workers: Annotated[int | None, typer.Option(
+        help="Dask workers of the local cluster (default: 1 per GPU for dask-cuda, else 1).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
+    max_failures: Annotated[int | None, typer.Option(
+        help="Stop early (rows so far are kept) once N units have failed.")] = None,
+    unit_timeout: Annotated[float | None, typer.Option(
+        help="Seconds a unit may take; runs units in a worker process that is killed on "
+             "timeout (status 'timeout'). Local executor only.")] = None,
+    force_new: Annotated[bool, typer.Option(
+        "--force-new", help="Start afresh even if --out holds a run: the old one is moved to "
+                            "OUT.replaced-<timestamp> (nothing is deleted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; run nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (CI logs).")] = False,
     offline: Annotated[bool, typer.Option(
@@ -53,28 +72,97 @@ def run(
     loaded = load_suite(suite).with_overrides(
         folds=folds, repeats=repeats, seeds=_parse_seeds(seeds), encoders=_parse_list(encoders)
     )
-    options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
+    data_options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
     if dry_run:
-        _print_plan(loaded, options)
+        _print_plan(loaded, data_options)
         return
     if offline:
-        require_cached(loaded.datasets, options, suite_arg=suite)
+        require_cached(loaded.datasets, data_options, suite_arg=suite)
+    chosen = make_executor(executor, workers=workers, scheduler=scheduler,
+                           unit_timeout=unit_timeout)
     resolved = resolve_device(device)
     out_dir = out or Path("results") / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    out_con = console()
     if not quiet:
-        out_con.print(f"device: [bold]{resolved.kind}[/] ({resolved.name}; {resolved.reason})")
-    outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
-    _print_outcome(outcome, resolved)
+        console().print(f"device: [bold]{resolved.kind}[/] ({resolved.name}; {resolved.reason})")
+    options = RunOptions(executor=chosen, max_failures=max_failures, force_new=force_new,
+                         offline=offline, cache_dir=cache_dir)
+    with _sigterm_as_interrupt():
+        outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
+    again = _resume_command(suite, out_dir, folds=folds, repeats=repeats, seeds=seeds,
+                            encoders=encoders, device=device, executor=executor, workers=workers,
+                            scheduler=scheduler, unit_timeout=unit_timeout,
+                            offline=offline, cache_dir=cache_dir)
+    _finish(outcome, resolved, again)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run (not what): none of these change the results, so none is in the config hash."""
+
+    executor: Executor
+    max_failures: int | None = None
+    force_new: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+
+
+def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
+    """Print the outcome and exit with its code: 0 ok, 1 failures or stopped, 130 interrupted."""
+    # Plain writes, not rich: a wrapped line would break the command to copy.
+    if outcome.set_aside is not None:
+        typer.echo(f"the previous run in {outcome.run_dir} was moved to {outcome.set_aside}",
+                   err=True)
+    if outcome.status == "interrupted":
+        typer.echo(f"interrupted: {len(outcome.results)} finished rows are kept in "
+                   f"{outcome.run_dir}; resume with:\n  {again}", err=True)
+        raise typer.Exit(130)
+    _print_outcome(outcome, device)
+    if outcome.status == "stopped":
+        typer.echo(f"{outcome.message}; the rows so far are kept; resume (failed units are "
+                   f"retried) with:\n  {again}", err=True)
+        raise typer.Exit(1)
     if not outcome.failures.empty:
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (pre-emption, ``kill``) like Ctrl-C: stop cleanly after flushing rows."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. embedded in another program)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _resume_command(suite: str, out_dir: Path, **options: object) -> str:
+    """The command that continues this run (the same options, the same --out)."""
+    words = ["bench", "run", suite, "--out", str(out_dir)]
+    defaults = {"device": "auto", "executor": "local"}
+    for name, value in options.items():
+        flag = f"--{name.replace('_', '-')}"
+        if value is True:
+            words.append(flag)
+        elif value not in (None, False) and defaults.get(name) != value:
+            words += [flag, str(value)]
+    return shlex.join(words)
+
+
 def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: bool,
-                       options: OpenMLOptions) -> RunOutcome:
-    data = {"offline": options.offline, "cache_dir": options.cache_dir}
+                       options: RunOptions) -> RunOutcome:
+    kwargs: dict[str, Any] = {"out_dir": out_dir, "device": device, "executor": options.executor,
+              "max_failures": options.max_failures, "force_new": options.force_new,
+              "offline": options.offline, "cache_dir": options.cache_dir}
     if quiet:
-        return run_suite(suite, out_dir=out_dir, device=device, **data)
+        return run_suite(suite, **kwargs)
     columns = (TextColumn("{task.description}", style="cyan"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn())
@@ -88,7 +176,7 @@ def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: b
             def advance(self, description: str) -> None:
                 bar.update(task, advance=1, description=description[:40].ljust(40))
 
-        outcome = run_suite(suite, out_dir=out_dir, device=device, progress=_Hook(), **data)
+        outcome = run_suite(suite, progress=_Hook(), **kwargs)
         bar.update(task, description=suite.name)
     return outcome
 
@@ -104,12 +192,13 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
     failures = outcome.failures
     if failures.empty:
         return
-    table = Table(title=f"{len(failures)} failed rows", title_style="bold red")
-    for col in ("dataset", "encoder", "feature set", "count", "error"):
+    table = Table(title=f"{len(failures)} failed rows (tracebacks in "
+                        f"{outcome.run_dir / 'errors'})", title_style="bold red")
+    for col in ("dataset", "encoder", "feature set", "status", "rows", "error"):
         table.add_column(col)
-    grouped = failures.groupby(["dataset", "encoder", "feature_set", "error"]).size()
-    for (dataset, encoder, fs, error), count in grouped.items():
-        table.add_row(dataset, encoder, fs, str(count), error)
+    grouped = failures.groupby(["dataset", "encoder", "feature_set", "status", "error"]).size()
+    for (dataset, encoder, fs, status, error), count in grouped.items():
+        table.add_row(dataset, encoder, fs, status, str(count), error)
     console(stderr=True).print(table)
 
 

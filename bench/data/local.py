@@ -16,6 +16,7 @@ from pathlib import Path
 import arff
 import pandas as pd
 import pyarrow
+import pyarrow.parquet
 
 from bench.data.dataset import Dataset
 from bench.data.embedded import pmlb_categorical
@@ -81,20 +82,33 @@ def read_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise DataError("file not found", where=str(path))
     try:
+        if _suffix(path) in (".parquet", ".pq"):
+            # pyarrow refuses duplicate names with an obscure message: name them first.
+            _check_unique_columns(pyarrow.parquet.read_schema(path).names, path)
         frame = reader(path)
-    except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", where=str(path)) from None
     except DataError:
         raise
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError,
-            pd.errors.ParserError, pyarrow.ArrowException, arff.ArffException) as exc:
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty", where=str(path)) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        if path.suffix.lower() == ".gz":
+            raise DataError(f"cannot read: corrupt or truncated gzip file ({_first_line(exc)})",
+                            where=str(path)) from None
         raise DataError(f"cannot read ({type(exc).__name__}: {_first_line(exc)})",
                         where=str(path)) from None
-    columns = _text_header(path) if _suffix(path) in (".csv", ".tsv") else list(frame.columns)
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError,
+            pyarrow.ArrowException, arff.ArffException) as exc:
+        raise DataError(f"cannot read ({type(exc).__name__}: {_first_line(exc)})",
+                        where=str(path)) from None
+    _check_unique_columns(_text_header(path) if _suffix(path) in (".csv", ".tsv")
+                          else list(frame.columns), path)
+    return frame
+
+
+def _check_unique_columns(columns: list[str], path: Path) -> None:
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
         raise DataError(f"duplicate column names: {duplicated}", where=str(path))
-    return frame
 
 
 def _text_header(path: Path) -> list[str]:

@@ -1,0 +1,89 @@
+"""``bench query RUN_DIR "SQL"``: DuckDB over a run's results, as a view named ``results``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bench.cli._common import DEBUG_HELP, console, user_errors
+from bench.errors import BenchError
+from bench.plan import KEY_COLUMNS
+from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
+
+FORMATS = ("table", "csv", "json")
+
+
+def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
+    """A DuckDB connection with views ``results`` (one row per key) and ``parts`` (every row).
+
+    ``results`` reads the parts while a run is going (the latest row of each key wins, as in
+    :func:`bench.store.load`), or ``results.parquet`` where there are no parts (a baseline).
+    """
+    import duckdb
+
+    store = RunStore(run_dir)
+    if not (run_dir / MANIFEST).exists():
+        raise BenchError("not a run directory (no manifest.json)", where=str(run_dir))
+    store.read_manifest()  # a run directory of this schema version, or a clear error
+    parts = store.part_files()
+    for path in parts:
+        check_file_version(path)
+    con = duckdb.connect()
+    if parts:
+        files = ", ".join(_quote(p) for p in parts)
+        keys = ", ".join(KEY_COLUMNS)
+        con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}], "
+                    f"filename = true)")
+        con.execute(f"CREATE VIEW results AS SELECT * EXCLUDE (filename, _rank) FROM ("
+                    f"SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY filename DESC) "
+                    f"AS _rank FROM parts) WHERE _rank = 1")
+    elif (run_dir / RESULTS).exists():
+        check_file_version(run_dir / RESULTS)
+        con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet({_quote(run_dir / RESULTS)})")
+        con.execute("CREATE VIEW parts AS SELECT * FROM results")
+    else:
+        raise BenchError("no results yet (no parts, no results.parquet)", where=str(run_dir))
+    return con
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+@user_errors
+def query(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory made by `bench run`.")],
+    sql: Annotated[str, typer.Argument(
+        help='SQL over the view `results`, e.g. "SELECT dataset, avg(accuracy) FROM results '
+             'GROUP BY dataset".')],
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
+) -> None:
+    """Run SQL (DuckDB) over RUN_DIR's result rows: views `results` and `parts`."""
+    import duckdb
+
+    if format not in FORMATS:
+        raise BenchError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    con = connect(run_dir)
+    try:
+        frame = con.execute(sql).df()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BenchError(f"SQL error: {first}", where="bench query") from None
+    if format == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif format == "json":
+        typer.echo(json.dumps(json.loads(frame.to_json(orient="records")), indent=2))
+    else:
+        table = Table(*map(str, frame.columns))
+        for row in frame.itertuples(index=False):
+            table.add_row(*(_cell(v) for v in row))
+        console().print(table)
+
+
+def _cell(value: object) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)

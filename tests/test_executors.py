@@ -1,0 +1,169 @@
+"""Executors: the same rows whichever runs them (in-process, a real Dask LocalCluster, a
+scheduler address, isolated unit workers); unit timeouts really stop the work."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from bench.cli import app
+from bench.errors import ConfigError
+from bench.executors import DaskExecutor, LocalExecutor, make_executor
+from tests.helpers import write_suite
+
+pytestmark = pytest.mark.slow
+
+TIMINGS = ["encoder_fit_s", "xgb_fit_s", "predict_s"]
+
+SUITE = """
+    name = "executors"
+    [run]
+    folds = 2
+    seeds = [0]
+    encoders = ["ae", "pca"]
+    [xgboost]
+    n_estimators = 15
+    max_depth = 3
+    early_stopping_rounds = 5
+    [encoders.ae]
+    latent = 3
+    hidden = [8]
+    epochs = 4
+    [encoders.pca]
+    latent = 3
+    [[datasets]]
+    source = "embedded"
+    name = "iris"
+    [[datasets]]
+    source = "embedded"
+    name = "230_machine_cpu"
+    [[datasets]]
+    source = "local"
+    path = "broken.csv"
+    """
+
+
+def _run(suite: Path, out: Path, *extra: str) -> pd.DataFrame:
+    result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
+                                      "--device", "cpu", *extra])
+    assert result.exit_code == 1, result.output  # the broken dataset fails; the rest runs
+    return pd.read_parquet(out / "results.parquet").drop(columns=TIMINGS)
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("suite")
+    (folder / "broken.csv").write_text("a,b\n1,2\n3,4\n")  # no target column
+    return write_suite(folder, SUITE)
+
+
+@pytest.fixture(scope="module")
+def local_rows(suite: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    frame = _run(suite, tmp_path_factory.mktemp("local") / "run")
+    assert len(frame) == 3 * 2 * 5 and (frame["status"] == "ok").sum() == 2 * 2 * 5
+    return frame
+
+
+def test_dask_local_cluster_gives_the_same_rows(suite, local_rows, tmp_path: Path) -> None:
+    """Two worker processes share this machine's cores, so XGBoost may sum its histograms in
+    another order: the same rows, values equal up to float32 rounding (exact with one worker per
+    machine, see the scheduler test)."""
+    frame = _run(suite, tmp_path / "run", "--executor", "dask", "--workers", "2")
+    pd.testing.assert_frame_equal(frame, local_rows, check_exact=False, rtol=1e-5)
+    import json
+
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["executor"] == {"name": "dask", "workers": 2, "scheduler": None}
+
+
+def test_dask_scheduler_address_gives_identical_rows(suite, local_rows, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        frame = _run(suite, tmp_path / "run", "--executor", "dask", "--scheduler",
+                     cluster.scheduler_address)
+    pd.testing.assert_frame_equal(frame, local_rows, check_exact=True)
+
+
+def test_isolated_unit_workers_give_identical_rows(suite, local_rows, tmp_path: Path) -> None:
+    frame = _run(suite, tmp_path / "run", "--unit-timeout", "300")
+    pd.testing.assert_frame_equal(frame, local_rows, check_exact=True)
+    assert not multiprocessing.active_children()
+
+
+def test_unit_timeout_kills_the_unit_and_the_suite_goes_on(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, """
+        name = "slow"
+        [run]
+        folds = 2
+        seeds = [0]
+        encoders = ["ae", "pca"]
+        [xgboost]
+        n_estimators = 10
+        [encoders.ae]
+        epochs = 1000000
+        patience = 1000000
+        batch_size = 1
+        [encoders.pca]
+        latent = 2
+        [[datasets]]
+        source = "embedded"
+        name = "iris"
+        """)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
+                                      "--device", "cpu", "--unit-timeout", "2"])
+    assert result.exit_code == 1, result.output
+    frame = pd.read_parquet(out / "results.parquet")
+    timed_out = frame[frame["encoder"] == "ae"]
+    assert len(timed_out) == 4 and (timed_out["status"] == "timeout").all()
+    assert (timed_out["error"] == "TimeoutError: unit exceeded --unit-timeout 2 s; its worker "
+                                  "process was killed").all()
+    assert (timed_out["task"] == "multiclass").all()  # known from the dataset's raw unit
+    assert (frame.loc[frame["encoder"] != "ae", "status"] == "ok").sum() == 2 * 3
+    assert "timeout" in result.stderr
+    assert len(list((out / "errors").glob("iris__*__ae__*.txt"))) == 4
+    assert not multiprocessing.active_children()
+
+
+def test_dask_cuda_without_the_package_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    try:
+        import dask_cuda  # noqa: F401
+
+        pytest.skip("dask-cuda is installed")
+    except ImportError:
+        pass
+    suite = write_suite(tmp_path, '[[datasets]]\nsource = "embedded"\nname = "iris"\n')
+    result = CliRunner().invoke(app, ["run", str(suite), "--out", str(tmp_path / "o"),
+                                      "--quiet", "--executor", "dask-cuda"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: --executor dask-cuda needs the dask-cuda package "
+                                     "(pip install dask-cuda); or use --executor dask")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"name": "ray"}, "--executor must be one of local, dask, dask-cuda, got 'ray'"),
+        ({"workers": 2}, "--workers and --scheduler need --executor dask"),
+        ({"name": "dask", "workers": 0}, "--workers must be >= 1, got 0"),
+        ({"name": "dask", "unit_timeout": 5}, "--unit-timeout works with --executor local only"),
+        ({"unit_timeout": 0}, "--unit-timeout must be > 0 seconds"),
+        ({"name": "dask", "workers": 2, "scheduler": "tcp://x:1"}, "with --scheduler the cluster"),
+    ],
+)
+def test_executor_options_are_checked(kwargs: dict, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        make_executor(**kwargs)
+
+
+def test_make_executor_defaults() -> None:
+    assert isinstance(make_executor(), LocalExecutor)
+    dask = make_executor("dask", workers=3)
+    assert isinstance(dask, DaskExecutor) and dask.describe()["workers"] == 3

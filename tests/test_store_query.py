@@ -1,0 +1,70 @@
+"""``bench query``: DuckDB over the parts (latest row per key) or over results.parquet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from bench import load
+from bench.cli import app
+from bench.cli.query import connect
+from bench.store import RunStore
+from tests.test_store import _row
+
+runner = CliRunner()
+
+
+def _run(path: Path) -> Path:
+    store = RunStore(path)
+    store.open({"config_hash": "h", "schema_version": 1})
+    store.append([_row(fold=0, accuracy=0.5), _row(fold=1, status="error", error="E: x")])
+    store.append([_row(fold=1, accuracy=0.75)])  # the retried key
+    store.append([_row(dataset="e", fold=0, accuracy=0.25)])
+    return path
+
+
+def test_results_view_has_one_row_per_key_as_load_does(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    con = connect(run)
+    frame = con.execute("SELECT * FROM results ORDER BY dataset, fold").df()
+    expected = load(run).sort_values(["dataset", "fold"]).reset_index(drop=True)
+    assert list(frame["accuracy"]) == list(expected["accuracy"]) == [0.5, 0.75, 0.25]
+    assert list(frame.columns) == list(expected.columns)
+    assert con.execute("SELECT count(*) FROM parts").fetchone() == (4,)
+
+
+def test_query_command_formats(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    sql = "SELECT dataset, round(avg(accuracy), 3) AS acc FROM results GROUP BY 1 ORDER BY 1"
+    result = runner.invoke(app, ["query", str(run), sql, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "dataset,acc\nd,0.625\ne,0.25\n"
+    result = runner.invoke(app, ["query", str(run), sql, "--format", "json"])
+    assert json.loads(result.stdout) == [{"dataset": "d", "acc": 0.625},
+                                         {"dataset": "e", "acc": 0.25}]
+    result = runner.invoke(app, ["query", str(run), sql])
+    assert result.exit_code == 0 and "0.625" in result.stdout
+
+
+def test_query_reads_results_parquet_when_there_are_no_parts(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    RunStore(run).consolidate()
+    shutil.rmtree(run / "parts")  # as in a shipped baseline: manifest + results.parquet
+    result = runner.invoke(app, ["query", str(run), "SELECT count(*) AS n FROM results",
+                                 "--format", "csv"])
+    assert result.exit_code == 0 and result.stdout == "n\n3\n"
+    assert len(pd.read_parquet(run / "results.parquet")) == 3
+
+
+def test_query_errors_are_one_line(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    result = runner.invoke(app, ["query", str(run), "SELEC nonsense"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: bench query: SQL error: Parser Error")
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT 1"])
+    assert result.exit_code == 2 and "not a run directory (no manifest.json)" in result.stderr
