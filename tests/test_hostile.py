@@ -72,8 +72,10 @@ def _files(folder: Path) -> list[tuple[str, str]]:
     x[[1, 5]], x[[2, 9]], x[3] = np.nan, np.inf, -np.inf
     good.assign(x=x).to_csv(folder / "nan_inf.csv", index=False)
     good.assign(const=7.0, empty=np.nan).to_csv(folder / "constant_cols.csv", index=False)
-    levels = rng.permutation(10_000)
-    pd.DataFrame({"city": [f"c{i}" for i in levels], "x": rng.normal(size=10_000),
+    # 10,000 levels over 12,000 rows (a column with a distinct value in every row is an id and
+    # is dropped; this one is a genuine high-cardinality categorical).
+    levels = np.concatenate([rng.permutation(10_000), rng.integers(0, 10_000, 2_000)])
+    pd.DataFrame({"city": [f"c{i}" for i in levels], "x": rng.normal(size=12_000),
                   "target": levels % 2}).to_csv(folder / "high_card.csv", index=False)
     names = ["corrupt.tsv.gz", "truncated_gz.csv.gz", "truncated.parquet", "no_target.csv", "one_class.csv",
              "garbage.csv", "dup_csv.csv", "dup_parquet.parquet", "too_few_rows.csv",
@@ -157,7 +159,7 @@ def test_provenance_records_what_was_done_to_odd_data(hostile) -> None:
     notes = " ".join(datasets["constant_cols"]["provenance"])
     assert "constant columns ['const']" in notes and "all-missing columns ['empty']" in notes
     assert datasets["constant_cols"]["features"] == 2
-    assert datasets["high_card"]["categorical"] == 1 and datasets["high_card"]["rows"] == 10_000
+    assert datasets["high_card"]["categorical"] == 1 and datasets["high_card"]["rows"] == 12_000
 
 
 def test_datasets_command_gives_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -5,22 +5,18 @@
 """
 
 from bench.stats.analysis import Analysis, RankAnalysis, ReportOptions, analyze, result_hash
-from bench.stats.baseline import BaselineComparison, MethodComparison, compare_to_baseline
 from bench.stats.resampled import ResampledTTest, corrected_resampled_ttest, holm
 from bench.stats.scores import DEFAULT_METRICS, Scores, collect_scores, method_name
 
 __all__ = [
     "DEFAULT_METRICS",
     "Analysis",
-    "BaselineComparison",
-    "MethodComparison",
     "RankAnalysis",
     "ReportOptions",
     "ResampledTTest",
     "Scores",
     "analyze",
     "collect_scores",
-    "compare_to_baseline",
     "corrected_resampled_ttest",
     "holm",
     "method_name",

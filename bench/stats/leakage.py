@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from bench.metrics import HIGHER_IS_BETTER
+from bench.stats.scores import DEFAULT_METRICS
 
 NAIVE = "naive"
 LEAK_FREE = ("crossfit", "holdout", "oof-proba")
-DEFAULT_METRICS = {"classification": "accuracy", "regression": "rmse"}
 _SPLIT = ["dataset", "repeat", "fold", "seed"]
 
 
