@@ -115,6 +115,18 @@ def test_same_command_twice_gives_identical_results(tiny_run, tmp_path: Path) ->
     pd.testing.assert_frame_equal(a[value_cols], b[value_cols])
 
 
+def test_thread_count_does_not_change_results(tiny_run, tmp_path: Path) -> None:
+    """`--threads 1` (another process, one thread) reproduces the default run's values."""
+    suite, first = tiny_run
+    proc = _bench("run", str(suite), "--out", str(tmp_path / "one"), "--quiet", "--device", "cpu",
+                  "--threads", "1")
+    assert proc.returncode == 0, proc.stderr
+    a = pd.read_parquet(first / "results.parquet")
+    b = pd.read_parquet(tmp_path / "one" / "results.parquet")
+    value_cols = ["accuracy", "log_loss", "rmse", "best_iteration", "n_embedding"]
+    pd.testing.assert_frame_equal(a[value_cols], b[value_cols])
+
+
 def test_rerun_on_same_dir_resumes_without_duplicates(tiny_run) -> None:
     suite, out = tiny_run
     before = pd.read_parquet(out / "results.parquet")

@@ -46,6 +46,10 @@ def run(
         help="N (seeds 0..N-1) or a comma-separated list of seeds.")] = None,
     encoders: Annotated[str | None, typer.Option(
         help="Comma-separated encoders, e.g. ae,mlp,pca.")] = None,
+    threads: Annotated[int, typer.Option(
+        min=0, help="CPU threads for XGBoost and torch (0: all cores). On a machine shared with "
+                    "other work, 1 avoids thread oversubscription, which can slow runs tenfold.")
+    ] = 0,
     executor: Annotated[str, typer.Option(help="local | dask | dask-cuda")] = "local",
     workers: Annotated[int | None, typer.Option(
         help="Dask workers of the local cluster (default: 1 per GPU for dask-cuda, else 1).")] = None,
@@ -84,14 +88,18 @@ def run(
     out_dir = out or Path("results") / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}"
     if not quiet:
         console().print(f"device: [bold]{resolved.kind}[/] ({resolved.name}; {resolved.reason})")
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     options = RunOptions(executor=chosen, max_failures=max_failures, force_new=force_new,
-                         offline=offline, cache_dir=cache_dir)
+                         offline=offline, cache_dir=cache_dir, threads=threads)
     with _sigterm_as_interrupt():
         outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
     again = _resume_command(suite, out_dir, folds=folds, repeats=repeats, seeds=seeds,
                             encoders=encoders, device=device, executor=executor, workers=workers,
                             scheduler=scheduler, unit_timeout=unit_timeout,
-                            offline=offline, cache_dir=cache_dir)
+                            offline=offline, cache_dir=cache_dir, threads=threads or None)
     _finish(outcome, resolved, again)
 
 
@@ -104,6 +112,7 @@ class RunOptions:
     force_new: bool = False
     offline: bool = False
     cache_dir: Path | None = None
+    threads: int = 0
 
 
 def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
@@ -160,7 +169,8 @@ def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: b
                        options: RunOptions) -> RunOutcome:
     kwargs: dict[str, Any] = {"out_dir": out_dir, "device": device, "executor": options.executor,
               "max_failures": options.max_failures, "force_new": options.force_new,
-              "offline": options.offline, "cache_dir": options.cache_dir}
+              "offline": options.offline, "cache_dir": options.cache_dir,
+              "nthread": options.threads}
     if quiet:
         return run_suite(suite, **kwargs)
     columns = (TextColumn("{task.description}", style="cyan"), BarColumn(),
