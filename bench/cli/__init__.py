@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bench.cli import compare, datasets, env, fetch, query, report, run
+from bench.cli import compare, datasets, env, explain, fetch, query, report, run
 
 app = typer.Typer(
     name="bench",
@@ -17,6 +17,7 @@ app.command("run")(run.run)
 app.command("datasets")(datasets.datasets)
 app.command("fetch")(fetch.fetch)
 app.command("report")(report.report)
+app.command("explain")(explain.explain)
 app.command("env")(env.env)
 app.command("query")(query.query)
 app.command("compare")(compare.compare)
