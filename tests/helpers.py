@@ -22,6 +22,27 @@ latent = 3
 """
 
 
+#: Two embedded datasets (one classification, one regression), 2 folds × 2 seeds, all encoders.
+TINY_SUITE = f"""
+name = "tiny"
+[run]
+folds = 2
+seeds = [0, 1]
+encoders = ["ae", "mlp", "pca"]
+[xgboost]
+n_estimators = 20
+max_depth = 3
+early_stopping_rounds = 5
+{TINY_ENCODERS}
+[[datasets]]
+source = "embedded"
+name = "iris"
+[[datasets]]
+source = "embedded"
+name = "230_machine_cpu"
+"""
+
+
 def write_suite(tmp_path: Path, body: str, *, name: str = "tiny") -> Path:
     """Write a suite TOML (dedented) and return its path."""
     path = tmp_path / f"{name}.toml"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
-from tests.helpers import TINY_ENCODERS, write_suite
+from tests.helpers import TINY_ENCODERS, TINY_SUITE, write_suite
 
 runner = CliRunner()
 
@@ -30,24 +30,7 @@ def _bench(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("run")
-    suite = write_suite(tmp, f"""
-        name = "tiny"
-        [run]
-        folds = 2
-        seeds = [0, 1]
-        encoders = ["ae", "mlp", "pca"]
-        [xgboost]
-        n_estimators = 20
-        max_depth = 3
-        early_stopping_rounds = 5
-        {TINY_ENCODERS}
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
-        [[datasets]]
-        source = "embedded"
-        name = "230_machine_cpu"
-        """)
+    suite = write_suite(tmp, TINY_SUITE)
     out = tmp / "out"
     result = runner.invoke(app, ["run", str(suite), "--out", str(out), "--quiet", "--device", "cpu"])
     assert result.exit_code == 0, result.output
