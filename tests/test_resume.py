@@ -133,7 +133,8 @@ def test_sigterm_and_ctrl_c_flush_rows_and_say_how_to_resume(
         suite: Path, reference: pd.DataFrame, tmp_path: Path) -> None:
     out = tmp_path / "run"
     extra: list[str] = []
-    for sig, parts in ((signal.SIGTERM, 2), (signal.SIGINT, 5)):
+    # Signals land while items remain (8 in all), so the run cannot finish first.
+    for sig, parts in ((signal.SIGTERM, 2), (signal.SIGINT, 4)):
         proc = _start(suite, out, *extra)
         assert _wait_for(lambda parts=parts: _parts(out) >= parts, proc)
         proc.send_signal(sig)
@@ -171,3 +172,21 @@ def test_sigkill_with_unit_workers_leaves_no_orphan_and_resumes(suite: Path,
     _, stderr = proc.communicate(timeout=600)
     assert proc.returncode == 0, stderr
     _assert_same_rows(out, reference)
+
+
+def test_interrupt_while_writing_the_report_is_one_message_not_a_traceback(
+        suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the last item (consolidating, reporting): rows kept, exit 130, resumable."""
+    import bench.pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench.pipeline, "write_report", interrupted)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
+                                      "--device", "cpu"])
+    assert result.exit_code == 130
+    assert "the finished rows are kept" in result.output and "Traceback" not in result.output
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert _parts(out) == N_PARTS

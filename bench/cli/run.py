@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.progress import (
@@ -27,10 +27,11 @@ from bench.config import Suite, load_suite
 from bench.data import OpenMLOptions
 from bench.data.openml import require_cached
 from bench.device import DeviceInfo, resolve_device
-from bench.errors import ConfigError
+from bench.errors import BenchError, ConfigError
 from bench.executors import Executor, make_executor
 from bench.pipeline import RunOutcome, run_suite
 from bench.plan import make_plan
+from bench.store import RunStore
 
 
 @user_errors
@@ -94,13 +95,26 @@ def run(
         torch.set_num_threads(threads)
     options = RunOptions(executor=chosen, max_failures=max_failures, force_new=force_new,
                          offline=offline, cache_dir=cache_dir, threads=threads)
-    with _sigterm_as_interrupt():
-        outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
     again = _resume_command(suite, out_dir, folds=folds, repeats=repeats, seeds=seeds,
                             encoders=encoders, device=device, executor=executor, workers=workers,
                             scheduler=scheduler, unit_timeout=unit_timeout,
                             offline=offline, cache_dir=cache_dir, threads=threads or None)
+    with _sigterm_as_interrupt():
+        try:
+            outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
+        except KeyboardInterrupt:  # outside the item loop (opening, consolidating, reporting)
+            _interrupted_elsewhere(out_dir, again)
     _finish(outcome, resolved, again)
+
+
+def _interrupted_elsewhere(out_dir: Path, again: str) -> NoReturn:
+    """An interrupt the pipeline did not catch: parts on disk are complete, so say how to go on."""
+    with contextlib.suppress(BenchError, OSError):
+        if (out_dir / "manifest.json").exists():
+            RunStore(out_dir).update_manifest(status="interrupted")
+    typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with:\n  {again}",
+               err=True)
+    raise typer.Exit(130)
 
 
 @dataclass(frozen=True)
