@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bench.metrics import HIGHER_IS_BETTER
-from bench.plan import KEY_COLUMNS
+from bench.schema import HIGHER_IS_BETTER, KEY_COLUMNS
 from bench.stats.resampled import corrected_resampled_ttest
 from bench.store import RunStore, load
 

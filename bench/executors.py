@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bench.errors import ConfigError
-from bench.plan import DatasetJob, RowKey, WorkItem
+from bench.plan import DatasetJob, WorkItem
 from bench.runner import CHUNK_SIZE, ItemResult, RunContext, run_job
+from bench.schema import RowKey, Status
 
 Skip = frozenset[RowKey] | set[RowKey]
 OnUnit = Callable[[str], None]
@@ -120,7 +121,7 @@ def _describe(item: WorkItem) -> str:
     return f"{item.dataset} r{item.repeat} f{item.fold} s{item.seed}"
 
 
-def failed_rows(job: DatasetJob, ctx: RunContext, skip: Skip, *, status: str, message: str,
+def failed_rows(job: DatasetJob, ctx: RunContext, skip: Skip, *, status: Status, message: str,
                 detail: str, fields: dict[str, Any] | None = None) -> list[ItemResult]:
     """Rows for every unfinished key of ``job`` when its whole run failed (not a unit in it).
 
@@ -128,16 +129,8 @@ def failed_rows(job: DatasetJob, ctx: RunContext, skip: Skip, *, status: str, me
     """
     out = []
     for item in job.items:
-        rows = []
-        for key in item.row_keys():
-            if key in skip:
-                continue
-            encoder, feature_set = key[4], key[5]
-            mode = "" if encoder == "none" else str(ctx.suite.encoders.get(encoder, {}).get("mode", ""))
-            row = ctx.new_row(item, encoder, mode, feature_set, **(fields or {}), status=status,
-                              error=message[:500])
-            row["_traceback"] = detail
-            rows.append(row)
+        rows = [ctx.error_row(key, message, status=status, detail=detail, **(fields or {}))
+                for key in item.row_keys() if key not in skip]
         out.append(ItemResult(item, rows))
     return out
 
@@ -172,18 +165,18 @@ class _Isolated:
             self._stop()
             message = (f"TimeoutError: unit exceeded --unit-timeout {self.timeout:g} s; its worker "
                        f"process was killed")
-            return failed_rows(job, self.ctx, skip, status="timeout", message=message,
+            return failed_rows(job, self.ctx, skip, status=Status.TIMEOUT, message=message,
                                detail=message + "\n", fields=self._fields.get(job.dataset))[0]
         try:
             kind, payload = self._conn.recv()
         except (EOFError, OSError):
             code = self._exit_code()
             message = f"WorkerDied: the worker process died (exit code {code}) running this unit"
-            return failed_rows(job, self.ctx, skip, status="error", message=message,
+            return failed_rows(job, self.ctx, skip, status=Status.ERROR, message=message,
                                detail=message + "\n", fields=self._fields.get(job.dataset))[0]
         if kind == "crash":
             first = payload.strip().splitlines()[-1]
-            return failed_rows(job, self.ctx, skip, status="error", message=first,
+            return failed_rows(job, self.ctx, skip, status=Status.ERROR, message=first,
                                detail=payload)[0]
         (result,) = payload
         return result
@@ -313,7 +306,7 @@ class DaskExecutor:
             text = str(exc).strip().splitlines()
             message = f"{type(exc).__name__}: {text[0] if text else ''}"
             detail = "".join(traceback.format_exception(exc))
-            return failed_rows(chunk.job, ctx, chunk.skip, status="error", message=message,
+            return failed_rows(chunk.job, ctx, chunk.skip, status=Status.ERROR, message=message,
                                detail=detail)
 
     @contextlib.contextmanager

@@ -1,22 +1,9 @@
-"""Metrics by task, and which direction is better."""
+"""Metrics by task (their names and directions are result columns: see ``bench.schema``)."""
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn import metrics as skm
-
-CLASSIFICATION_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "roc_auc")
-REGRESSION_METRICS = ("rmse", "mae", "r2")
-ALL_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
-HIGHER_IS_BETTER = {
-    "accuracy": True,
-    "balanced_accuracy": True,
-    "log_loss": False,
-    "roc_auc": True,
-    "rmse": False,
-    "mae": False,
-    "r2": True,
-}
 
 
 def classification_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
@@ -61,7 +48,3 @@ def regression_metrics(y_true: np.ndarray, pred: np.ndarray) -> dict[str, float]
         "mae": float(skm.mean_absolute_error(y_true, pred)),
         "r2": float(skm.r2_score(y_true, pred)),
     }
-
-
-def empty_metrics() -> dict[str, float]:
-    return {m: float("nan") for m in ALL_METRICS}

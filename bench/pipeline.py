@@ -22,11 +22,9 @@ from bench.models import booster_params
 from bench.plan import Plan, make_plan
 from bench.report import FORMATS, RunInfo, write_report_files
 from bench.runner import ItemResult, RunContext
+from bench.schema import SCHEMA_VERSION, UNIT_COLUMNS, Status
 from bench.stats import ReportOptions, analyze
-from bench.store import SCHEMA_VERSION, RunStore
-
-#: A unit: what ``--max-failures`` counts (an encoder fit, or the raw model, on one split).
-UNIT_COLUMNS = ("dataset", "repeat", "fold", "seed", "encoder")
+from bench.store import RunStore
 
 
 class Progress(Protocol):
@@ -123,7 +121,7 @@ def _drain(results: Iterator[ItemResult], store: RunStore, hashes: dict[str, str
                 _check_dataset(store, result, hashes)
                 store.append(result.rows)
                 failed |= {tuple(r[k] for k in UNIT_COLUMNS)
-                           for r in result.rows if r["status"] != "ok"}
+                           for r in result.rows if r["status"] != Status.OK}
                 if max_failures is not None and len(failed) >= max_failures:
                     return "stopped", (f"stopped early after {len(failed)} failed units "
                                        f"(--max-failures {max_failures})")

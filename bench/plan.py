@@ -15,9 +15,7 @@ from bench.config import DatasetSpec, OpenMLSpec, RunConfig, Suite
 from bench.data import OpenMLOptions, spec_label
 from bench.encoders import restricts_rows
 from bench.errors import ConfigError
-
-RowKey = tuple[str, int, int, int, str, str]
-KEY_COLUMNS = ("dataset", "repeat", "fold", "seed", "encoder", "feature_set")
+from bench.schema import NO_ENCODER, FeatureSet, RowKey
 
 
 @dataclass(frozen=True)
@@ -39,25 +37,26 @@ class WorkItem:
     restricted: tuple[str, ...] = ()
 
     def row_keys(self) -> list[RowKey]:
-        base = (self.dataset, self.repeat, self.fold, self.seed)
         keys: list[RowKey] = []
-        if "raw" in self.feature_sets:
-            keys.append((*base, "none", "raw"))
+        if FeatureSet.RAW in self.feature_sets:
+            keys.append(self.key(NO_ENCODER, FeatureSet.RAW))
         for enc in self.encoders:
             keys.extend(self.encoder_keys(enc))
         return keys
 
     def encoder_keys(self, encoder: str) -> list[RowKey]:
         """The rows encoder ``encoder`` produces for this item."""
-        base = (self.dataset, self.repeat, self.fold, self.seed, encoder)
         sets = [fs for fs in self.feature_sets
-                if fs != "raw" or encoder in self.restricted]
-        return [(*base, fs) for fs in sets]
+                if fs != FeatureSet.RAW or encoder in self.restricted]
+        return [self.key(encoder, fs) for fs in sets]
+
+    def key(self, encoder: str, feature_set: str) -> RowKey:
+        return RowKey(self.dataset, self.repeat, self.fold, self.seed, encoder, str(feature_set))
 
     @property
     def n_units(self) -> int:
         """Encoder fits, plus one for the encoder-free raw model (the progress bar's unit)."""
-        return len(self.encoders) + ("raw" in self.feature_sets)
+        return len(self.encoders) + (FeatureSet.RAW in self.feature_sets)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +25,13 @@ from bench.encoders import FitOutcome, encoder_class, encoder_mode, fit_transfor
 from bench.encoders.base import Encoder
 from bench.errors import BenchError
 from bench.features import build_features
-from bench.metrics import classification_metrics, empty_metrics, regression_metrics
+from bench.metrics import classification_metrics, regression_metrics
 from bench.models import fit_predict
-from bench.plan import DatasetJob, RowKey, WorkItem
+from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
+from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
 from bench.seeding import derive_seed
 from bench.splits import Split, make_splits, official_splits, validation_split
-from bench.store import SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
@@ -50,33 +49,23 @@ class RunContext:
     def openml_options(self) -> OpenMLOptions:
         return OpenMLOptions.from_env(cache_dir=self.cache_dir, offline=self.offline)
 
-    def new_row(self, item: WorkItem, encoder: str, mode: str, feature_set: str,
-                **fields: Any) -> dict[str, Any]:
-        """A result row with every column present (metrics NaN until filled in)."""
-        row: dict[str, Any] = {
-            "run_id": self.run_id, "config_hash": self.config_hash,
-            "schema_version": SCHEMA_VERSION, "suite": self.suite.name,
-            "dataset": item.dataset, "task": "", "openml_task_id": None,
-            "repeat": item.repeat, "fold": item.fold, "seed": item.seed,
-            "encoder": encoder, "encoder_mode": mode, "feature_set": feature_set,
-            "n_train": 0, "n_test": 0, "n_features": 0, "n_embedding": 0,
-            **empty_metrics(),
-            "encoder_fit_s": float("nan"), "xgb_fit_s": float("nan"), "predict_s": float("nan"),
-            "best_iteration": -1, "device": self.device.kind,
-            "fallback_reason": self.device.fallback_reason, "status": "ok", "error": "",
-        }
-        row.update(fields)
-        return row
+    @property
+    def run_fields(self) -> RunFields:
+        """The columns every row of this run shares."""
+        return RunFields(self.run_id, self.config_hash, self.suite.name, self.device.kind,
+                         self.device.fallback_reason)
 
-    def error_row(self, item: WorkItem, encoder: str, mode: str, feature_set: str,
-                  exc: BaseException, **fields: Any) -> dict[str, Any]:
-        """A row recording that this (item, encoder, feature set) failed, and why."""
-        text = str(exc).strip()
-        message = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
-        row = self.new_row(item, encoder, mode, feature_set, **fields)
-        row.update(status="error", error=message[:500])
-        row["_traceback"] = "".join(traceback.format_exception(exc))
-        return row
+    def mode_of(self, encoder: str) -> str:
+        """The ``encoder_mode`` of ``encoder``'s rows (its default when the suite sets none)."""
+        if encoder == NO_ENCODER:
+            return Mode.NONE
+        return encoder_mode(encoder, self.suite.encoders.get(encoder, {}))
+
+    def new_row(self, key: RowKey, **fields: Any) -> dict[str, Any]:
+        return new_row(self.run_fields, key, mode=self.mode_of(key.encoder), **fields)
+
+    def error_row(self, key: RowKey, exc: BaseException | str, **fields: Any) -> dict[str, Any]:
+        return error_row(self.run_fields, key, exc, mode=self.mode_of(key.encoder), **fields)
 
 
 @dataclass(frozen=True)
@@ -160,8 +149,7 @@ def run_job(
         dataset, splits = load_job_data(job, ctx)
     except BenchError as exc:
         for item in job.items:
-            rows = [ctx.error_row(item, key[4], "", key[5], exc)
-                    for key in item.row_keys() if key not in skip]
+            rows = [ctx.error_row(key, exc) for key in item.row_keys() if key not in skip]
             for _ in range(item.n_units):
                 on_unit(f"{job.dataset} (failed to load)")
             yield ItemResult(item, rows)
@@ -209,9 +197,9 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
     for i, view in enumerate(views):
         item, desc = view.item, f"{view.item.dataset} r{view.item.repeat} f{view.item.fold} s{view.item.seed}"
         rows: list[dict[str, Any]] = []
-        if "raw" in item.feature_sets:
-            if _key(item, "none", "raw") not in skip:
-                rows.append(_evaluate(view, ctx, "none", "", "raw", None))
+        if FeatureSet.RAW in item.feature_sets:
+            if item.key(NO_ENCODER, FeatureSet.RAW) not in skip:
+                rows.append(_evaluate(view, ctx, item.key(NO_ENCODER, FeatureSet.RAW), None))
             on_unit(desc)
         for name, results in outputs.items():
             rows.extend(_encoder_rows(view, ctx, name, results[i], skip))
@@ -271,24 +259,24 @@ def _embed_test(name: str, encoder: Encoder, view: SplitView,
 
 def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
                   result: EncoderOutput | BaseException | None, skip) -> list[dict[str, Any]]:
-    wanted = [key[5] for key in view.item.encoder_keys(name) if key not in skip]
+    wanted = [key for key in view.item.encoder_keys(name) if key not in skip]
     if result is None or not wanted:
         return []
     if isinstance(result, BaseException):
-        mode = encoder_mode(name, ctx.suite.encoders.get(name, {}))
-        return [ctx.error_row(view.item, name, mode, fs, result, **view.fields()) for fs in wanted]
+        return [ctx.error_row(key, result, **view.fields()) for key in wanted]
     if result.rows is not None:
         # XGBoost trains (and early-stops) only on the rows the encoder kept back, and so does
         # this encoder's own raw row: the fair baseline for it.
         view = dataclasses.replace(view, fit=np.intersect1d(view.fit, result.rows),
                                    val=np.intersect1d(view.val, result.rows))
-    return [_evaluate(view, ctx, name, result.mode, fs, None if fs == "raw" else result)
-            for fs in wanted]
+    return [_evaluate(view, ctx, key, None if key.feature_set == FeatureSet.RAW else result)
+            for key in wanted]
 
 
-def _evaluate(view: SplitView, ctx: RunContext, encoder: str, mode: str, feature_set: str,
+def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
               emb: EncoderOutput | None) -> dict[str, Any]:
     """Train XGBoost on one feature set and return its result row."""
+    feature_set = key.feature_set
     try:
         train = build_features(view.raw_train, None if emb is None else emb.train, feature_set)
         test = build_features(view.raw_test, None if emb is None else emb.test, feature_set)
@@ -299,18 +287,15 @@ def _evaluate(view: SplitView, ctx: RunContext, encoder: str, mode: str, feature
             seed=view.seed("xgb", ctx.suite.seed), device=ctx.device.kind, nthread=ctx.nthread,
         )
     except Exception as exc:  # noqa: BLE001
-        return ctx.error_row(view.item, encoder, mode, feature_set, exc, **view.fields())
+        return ctx.error_row(key, exc, **view.fields())
     if view.dataset.is_classification:
         metrics = classification_metrics(view.y_test, result.prediction)
     else:
         metrics = regression_metrics(view.y_test, result.prediction)
     return ctx.new_row(
-        view.item, encoder, mode, feature_set, **view.fields(), **metrics,
+        key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
         encoder_fit_s=0.0 if emb is None else emb.fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
         best_iteration=result.best_iteration,
     )
 
-
-def _key(item: WorkItem, encoder: str, feature_set: str) -> RowKey:
-    return (item.dataset, item.repeat, item.fold, item.seed, encoder, feature_set)

@@ -35,31 +35,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.errors import BenchError, ConfigError
-from bench.metrics import ALL_METRICS
-from bench.plan import KEY_COLUMNS, RowKey
+from bench.schema import (
+    KEY_COLUMNS,
+    RESULT_SCHEMA,
+    SCHEMA_VERSION,
+    TRACEBACK_KEY,
+    VERSION_KEY,
+    RowKey,
+    Status,
+)
 
-SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
-VERSION_KEY = b"bench_schema_version"
-
-_STRING = pa.string()
-_INT = pa.int64()
-_FLOAT = pa.float64()
-RESULT_SCHEMA = pa.schema(
-    [
-        ("run_id", _STRING), ("config_hash", _STRING), ("schema_version", _INT),
-        ("suite", _STRING), ("dataset", _STRING), ("task", _STRING),
-        ("openml_task_id", _INT), ("repeat", _INT), ("fold", _INT), ("seed", _INT),
-        ("encoder", _STRING), ("encoder_mode", _STRING), ("feature_set", _STRING),
-        ("n_train", _INT), ("n_test", _INT), ("n_features", _INT), ("n_embedding", _INT),
-        *[(m, _FLOAT) for m in ALL_METRICS],
-        ("encoder_fit_s", _FLOAT), ("xgb_fit_s", _FLOAT), ("predict_s", _FLOAT),
-        ("best_iteration", _INT), ("device", _STRING), ("fallback_reason", _STRING),
-        ("status", _STRING), ("error", _STRING),
-    ],
-    metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)},
-)
+#: ``results.parquet`` metadata: the sequence number of the last part it consolidates.
+LAST_PART_KEY = b"bench_last_part"
 
 _PART = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
 
@@ -161,10 +150,10 @@ class RunStore:
         try:
             for row in rows:
                 error_file = self.errors_dir / f"{_key_name(row)}.txt"
-                tb = row.pop("_traceback", None)
+                tb = row.pop(TRACEBACK_KEY, None)
                 if tb:
                     _atomic_write_bytes(error_file, tb.encode("utf-8"))
-                elif row.get("status") == "ok":
+                elif row.get("status") == Status.OK:
                     error_file.unlink(missing_ok=True)
             table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
             path = self.parts_dir / f"part-{self._sequence():08d}-{uuid.uuid4().hex[:8]}.parquet"
@@ -194,13 +183,17 @@ class RunStore:
     def done_keys(self) -> set[RowKey]:
         """Keys a resume skips: those whose latest row is ``ok`` (failures are retried)."""
         frame = self.load_parts()
-        return _keys(frame[frame["status"] == "ok"])
+        return _keys(frame[frame["status"] == Status.OK])
 
     def consolidate(self) -> pd.DataFrame:
         """Write ``results.parquet`` (sorted by key) from the parts and return it."""
         frame = self.load_parts().sort_values(list(KEY_COLUMNS), kind="stable")
         frame = frame.reset_index(drop=True)
         table = pa.Table.from_pandas(frame, schema=RESULT_SCHEMA, preserve_index=False)
+        # Which parts it holds, so that load() never has to compare file times.
+        last = self.part_files()[-1].name if self.part_files() else ""
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), LAST_PART_KEY: last.encode()})
         try:
             _atomic_write_table(table, self.run_dir / RESULTS)
         except OSError as exc:
@@ -273,9 +266,18 @@ def load(run_dir: str | Path) -> pd.DataFrame:
     store.read_manifest()
     path = run_dir / RESULTS
     parts = store.part_files()
-    if path.exists() and (not parts or path.stat().st_mtime_ns >= parts[-1].stat().st_mtime_ns):
+    if path.exists() and (not parts or _last_part(path) == parts[-1].name):
         return read_results_file(path)
     return store.load_parts()
+
+
+def _last_part(path: Path) -> str | None:
+    """The last part ``results.parquet`` consolidated (``None``: unknown, read the parts)."""
+    try:
+        value = (pq.read_schema(path).metadata or {}).get(LAST_PART_KEY)
+    except (OSError, pa.ArrowException):
+        return None
+    return None if value is None else value.decode()
 
 
 def _resumed(existing: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
@@ -303,7 +305,7 @@ def _has_content(folder: Path) -> bool:
 
 
 def _keys(frame: pd.DataFrame) -> set[RowKey]:
-    return {tuple(r) for r in frame[list(KEY_COLUMNS)].itertuples(index=False)}  # type: ignore[misc]
+    return {RowKey(*r) for r in frame[list(KEY_COLUMNS)].itertuples(index=False, name=None)}
 
 
 def _key_name(row: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from tests.helpers import TINY_ENCODERS, TINY_SUITE, write_suite
 
 runner = CliRunner()

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.compare import compare_runs
+from bench.schema import RESULT_SCHEMA
 from bench.stats.resampled import corrected_resampled_ttest
-from bench.store import RESULT_SCHEMA, RunStore
+from bench.store import RunStore
 
 DATASETS = [f"d{i}" for i in range(8)]
 METHODS = [("none", "raw"), ("pca", "emb")]

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.plan import KEY_COLUMNS
+from bench.schema import KEY_COLUMNS
 from tests.helpers import write_suite
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from bench.errors import BenchError, ConfigError
-from bench.store import RESULT_SCHEMA, SCHEMA_VERSION, RunStore, load
+from bench.schema import RESULT_SCHEMA, SCHEMA_VERSION
+from bench.store import RunStore, load
 
 
 def _row(**changes):

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.errors import BenchError
-from bench.plan import KEY_COLUMNS
+from bench.schema import KEY_COLUMNS
 from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
 
 FORMATS = ("table", "csv", "json")

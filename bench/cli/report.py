@@ -11,9 +11,9 @@ from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.config import load_suite_data
 from bench.device import DeviceInfo
 from bench.errors import ConfigError
-from bench.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from bench.pipeline import write_report
 from bench.report import FORMATS, parse_formats
+from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from bench.stats import ReportOptions
 from bench.store import RunStore, load
 

@@ -36,10 +36,10 @@ from bench.encoders.base import FitPlan, InputSpec, TorchEncoder
 from bench.encoders.nets import StackedSupervisedMLP
 from bench.encoders.rng import StepNoise
 from bench.encoders.trainer import Member, Source, Trained
+from bench.schema import Mode
 from bench.seeding import derive_seed
 
-MODES = ("crossfit", "holdout", "oof-proba", "naive")
-LEAK_FREE_MODES = ("crossfit", "holdout", "oof-proba")
+MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA, Mode.NAIVE)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 
-from bench.metrics import HIGHER_IS_BETTER
 from bench.report import formatting as fmt
 from bench.report.document import (
     Block,
@@ -25,6 +24,7 @@ from bench.report.document import (
     Preformatted,
     Table,
 )
+from bench.schema import HIGHER_IS_BETTER
 from bench.stats.analysis import Analysis
 from bench.stats.leakage import LeakageAudit
 from bench.stats.per_dataset import DatasetComparison

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from bench.errors import ConfigError
+from bench.schema import KEY_COLUMNS
 from bench.stats.aggregate import AggregateImprovement, aggregate_improvements, performance_profile
 from bench.stats.leakage import LeakageAudit, leakage_audit
 from bench.stats.pairwise import (
@@ -29,10 +30,7 @@ from bench.stats.ranks import (
     nemenyi_critical_difference,
     rank_matrix,
 )
-from bench.stats.scores import RUN_KEYS, Scores, collect_scores
-
-#: Result-row columns that identify a row: the hash is computed over rows sorted by them.
-ROW_KEYS = ["dataset", *RUN_KEYS, "encoder", "feature_set"]
+from bench.stats.scores import Scores, collect_scores
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def result_hash(frame: pd.DataFrame) -> str:
     Independent of row order, column order and the file the rows came from, so two people
     holding the same rows get the same hash.
     """
-    keys = [k for k in ROW_KEYS if k in frame.columns]
+    keys = [k for k in KEY_COLUMNS if k in frame.columns]
     ordered = frame.sort_values(keys, kind="stable").reindex(columns=sorted(frame.columns))
     text = ordered.to_csv(index=False, float_format="%.17g", lineterminator="\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bench.metrics import HIGHER_IS_BETTER
+from bench.schema import (
+    HIGHER_IS_BETTER,
+    KEY_COLUMNS,
+    LEAK_FREE_MODES,
+    NO_ENCODER,
+    FeatureSet,
+    Mode,
+    Status,
+)
 from bench.stats.scores import DEFAULT_METRICS
-
-NAIVE = "naive"
-LEAK_FREE = ("crossfit", "holdout", "oof-proba")
-_SPLIT = ["dataset", "repeat", "fold", "seed"]
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,12 @@ def leakage_audit(frame: pd.DataFrame, *, metrics: dict[str, str] | None = None)
     chosen = {**DEFAULT_METRICS, **(metrics or {})}
     if "encoder_mode" not in frame.columns:  # rows from before encoder modes existed
         return LeakageAudit(())
-    ok = frame[frame["status"] == "ok"]
+    ok = frame[frame["status"] == Status.OK]
     metric_of = {d: chosen["regression" if t == "regression" else "classification"]
                  for d, t in ok.groupby("dataset")["task"].first().items()}
-    modes = ok[ok["encoder"] != "none"].groupby("encoder")["encoder_mode"].first()
-    naive = sorted(e for e, m in modes.items() if m == NAIVE)
-    free = sorted(e for e, m in modes.items() if m in LEAK_FREE)
+    modes = ok[ok["encoder"] != NO_ENCODER].groupby("encoder")["encoder_mode"].first()
+    naive = sorted(e for e, m in modes.items() if m == Mode.NAIVE)
+    free = sorted(e for e, m in modes.items() if m in LEAK_FREE_MODES)
     rows = [row
             for n in naive for f in free for dataset in sorted(metric_of)
             for row in _compare(ok[ok["dataset"] == dataset], n, f, str(modes[f]),
@@ -88,10 +92,10 @@ def leakage_audit(frame: pd.DataFrame, *, metrics: dict[str, str] | None = None)
 
 def _compare(rows: pd.DataFrame, naive: str, free: str, mode: str, metric: str) -> list[LeakageRow]:
     sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
-    scores = rows.set_index([*_SPLIT, "encoder", "feature_set"])[metric]
+    scores = rows.set_index(list(KEY_COLUMNS))[metric]
     scores = scores[~scores.index.duplicated()]
-    raw = _scores(scores, "none", "raw")
-    own_raw = _scores(scores, free, "raw")
+    raw = _scores(scores, NO_ENCODER, FeatureSet.RAW)
+    own_raw = _scores(scores, free, FeatureSet.RAW)
     free_raw = own_raw if len(own_raw) else raw
     out = []
     for feature_set in ("emb", "raw+emb"):

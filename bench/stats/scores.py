@@ -17,19 +17,28 @@ import numpy as np
 import pandas as pd
 
 from bench.errors import ConfigError, DataError
-from bench.metrics import CLASSIFICATION_METRICS, HIGHER_IS_BETTER, REGRESSION_METRICS
+from bench.schema import (
+    CLASSIFICATION_METRICS,
+    HIGHER_IS_BETTER,
+    KEY_COLUMNS,
+    NO_ENCODER,
+    RAW_METHOD,
+    REGRESSION_METRICS,
+    RUN_COLUMNS,
+    FeatureSet,
+    Status,
+)
 
 DEFAULT_METRICS = {"classification": "accuracy", "regression": "rmse"}
-REQUIRED_COLUMNS = ("dataset", "task", "repeat", "fold", "seed", "encoder", "feature_set",
-                    "status")
-RUN_KEYS = ["repeat", "fold", "seed"]
+REQUIRED_COLUMNS = (*KEY_COLUMNS, "task", "status")
+RUN_KEYS = list(RUN_COLUMNS)
 
 
 def method_name(encoder: str, feature_set: str) -> str:
     """``raw`` for the shared baseline; ``<encoder>/raw`` is raw features on the rows an encoder
     leaves XGBoost (``mlp`` in ``holdout`` mode), which is not the same baseline."""
-    if feature_set == "raw" and encoder == "none":
-        return "raw"
+    if feature_set == FeatureSet.RAW and encoder == NO_ENCODER:
+        return RAW_METHOD
     return f"{encoder}/{feature_set}"
 
 
@@ -129,7 +138,7 @@ def collect_scores(
     methods = _ordered_methods(frame["method"].unique(), baseline)
     tasks = _tasks(frame)
     per_dataset = {d: chosen[task_family(t)] for d, t in tasks.items()}
-    ok = frame[frame["status"] == "ok"]
+    ok = frame[frame["status"] == Status.OK]
     value = _metric_values(ok, per_dataset)
     has_value = value.notna()
     runs = ok.loc[has_value, ["dataset", "method", *RUN_KEYS]].assign(
@@ -147,7 +156,7 @@ def collect_scores(
 
 def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows in key order, so that reports do not depend on the order rows were stored in."""
-    keys = ["dataset", *RUN_KEYS, "encoder", "feature_set"]
+    keys = list(KEY_COLUMNS)
     return rows.sort_values(keys, kind="stable").reset_index(drop=True)
 
 

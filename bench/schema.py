@@ -1,0 +1,186 @@
+"""The result row: its key, columns, defaults, arrow schema and vocabularies, in one place.
+
+Every other module imports these facts from here: the runner and executors build rows with
+:func:`new_row` / :func:`error_row`, the store writes them with :data:`RESULT_SCHEMA`, statistics
+and ``bench compare`` select them by :data:`KEY_COLUMNS` and :data:`METRIC_COLUMNS`. Adding a
+column is a change to :class:`ResultRow` (and its arrow type below) plus its tests.
+
+This module is at the bottom of the layers: it imports nothing of ``bench`` but ``errors``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+#: Written into ``manifest.json`` and every parquet file's metadata; see ``bench.store``.
+SCHEMA_VERSION = 1
+VERSION_KEY = b"bench_schema_version"
+
+
+class Status(StrEnum):
+    """What happened to a row's unit."""
+
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+
+
+class FeatureSet(StrEnum):
+    """What XGBoost sees."""
+
+    RAW = "raw"
+    EMB = "emb"
+    RAW_EMB = "raw+emb"
+
+
+FEATURE_SETS: tuple[str, ...] = tuple(fs.value for fs in FeatureSet)
+
+
+class Mode(StrEnum):
+    """The ``encoder_mode`` column: how a supervised encoder embeds its own training rows.
+
+    Unsupervised encoders (and the encoder-free ``raw`` row) have the empty mode.
+    """
+
+    NONE = ""
+    CROSSFIT = "crossfit"
+    HOLDOUT = "holdout"
+    OOF_PROBA = "oof-proba"
+    NAIVE = "naive"
+
+
+#: Modes whose training-row embeddings never come from a model that saw that row.
+LEAK_FREE_MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA)
+#: The ``encoder`` of the shared ``raw`` row (no encoder at all).
+NO_ENCODER = "none"
+#: The method name of the shared baseline in the statistics.
+RAW_METHOD = "raw"
+
+
+class RowKey(NamedTuple):
+    """What identifies a result row: one per (split, seed, encoder, feature set)."""
+
+    dataset: str
+    repeat: int
+    fold: int
+    seed: int
+    encoder: str
+    feature_set: str
+
+
+KEY_COLUMNS: tuple[str, ...] = RowKey._fields
+#: A unit: one encoder fit (or the raw model) on one split and seed (what ``--max-failures``
+#: counts and the progress bar advances by).
+UNIT_COLUMNS: tuple[str, ...] = KEY_COLUMNS[:5]
+#: A run of one method on one split: what the statistics pair across methods.
+RUN_COLUMNS: tuple[str, ...] = ("repeat", "fold", "seed")
+SPLIT_COLUMNS: tuple[str, ...] = ("dataset", "repeat", "fold")
+
+CLASSIFICATION_METRICS: tuple[str, ...] = ("accuracy", "balanced_accuracy", "log_loss", "roc_auc")
+REGRESSION_METRICS: tuple[str, ...] = ("rmse", "mae", "r2")
+METRIC_COLUMNS: tuple[str, ...] = CLASSIFICATION_METRICS + REGRESSION_METRICS
+HIGHER_IS_BETTER: dict[str, bool] = {
+    "accuracy": True, "balanced_accuracy": True, "log_loss": False, "roc_auc": True,
+    "rmse": False, "mae": False, "r2": True,
+}
+#: Seconds, per row. ``encoder_fit_s`` is the encoder fit's time, repeated on each feature-set
+#: row of that fit: count it once per unit (see :func:`unit_seconds`).
+TIMING_COLUMNS: tuple[str, ...] = ("encoder_fit_s", "xgb_fit_s", "predict_s")
+
+_NAN = float("nan")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultRow:
+    """One result row with every column and its default (metrics NaN until filled in)."""
+
+    run_id: str
+    config_hash: str
+    schema_version: int = SCHEMA_VERSION
+    suite: str
+    dataset: str
+    task: str = ""
+    openml_task_id: int | None = None
+    repeat: int
+    fold: int
+    seed: int
+    encoder: str
+    encoder_mode: str = Mode.NONE.value
+    feature_set: str
+    n_train: int = 0
+    n_test: int = 0
+    n_features: int = 0
+    n_embedding: int = 0
+    accuracy: float = _NAN
+    balanced_accuracy: float = _NAN
+    log_loss: float = _NAN
+    roc_auc: float = _NAN
+    rmse: float = _NAN
+    mae: float = _NAN
+    r2: float = _NAN
+    encoder_fit_s: float = _NAN
+    xgb_fit_s: float = _NAN
+    predict_s: float = _NAN
+    best_iteration: int = -1
+    device: str = "cpu"
+    fallback_reason: str = ""
+    status: str = Status.OK.value
+    error: str = ""
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ResultRow))
+
+_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                "int | None": pa.int64()}
+RESULT_SCHEMA = pa.schema(
+    [(f.name, _ARROW_TYPES[str(f.type)]) for f in dataclasses.fields(ResultRow)],
+    metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)},
+)
+#: Extra key on a row dict that carries the traceback to ``errors/`` (never stored as a column).
+TRACEBACK_KEY = "_traceback"
+
+
+class RunFields(NamedTuple):
+    """The columns every row of one run shares."""
+
+    run_id: str
+    config_hash: str
+    suite: str
+    device: str
+    fallback_reason: str = ""
+
+
+def new_row(run: RunFields, key: RowKey, *, mode: str = "", **fields: Any) -> dict[str, Any]:
+    """A complete result row (a dict with every column of :class:`ResultRow`) for ``key``."""
+    row = ResultRow(**run._asdict(), **key._asdict(), encoder_mode=str(mode), **fields)
+    return {name: getattr(row, name) for name in COLUMNS}
+
+
+def error_row(run: RunFields, key: RowKey, exc: BaseException | str, *, mode: str = "",
+              status: Status = Status.ERROR, detail: str | None = None,
+              **fields: Any) -> dict[str, Any]:
+    """A row recording that ``key`` failed, and why: a one-line ``error``, the traceback aside.
+
+    ``exc`` is the exception (its type and first line become the message) or a ready message.
+    """
+    if isinstance(exc, BaseException):
+        text = str(exc).strip()
+        message = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
+        detail = detail or "".join(traceback.format_exception(exc))
+    else:
+        message = exc
+        detail = detail or message + "\n"
+    row = new_row(run, key, mode=mode, **fields, status=Status(status).value,
+                  error=message[:500])
+    row[TRACEBACK_KEY] = detail
+    return row
+
+
+def row_key(row: dict[str, Any]) -> RowKey:
+    return RowKey(*(row[c] for c in KEY_COLUMNS))
