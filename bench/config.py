@@ -1,15 +1,15 @@
-"""Typed suite files.
+"""Typed suite files: the pydantic models of a suite, where shipped suites live, the config hash.
 
 A suite file is data (TOML), never code. It is validated with pydantic models that reject
-unknown keys, and every problem is reported as ``FILE: KEY: what was expected, got what``.
+unknown keys, and every problem is reported as ``FILE: KEY: what was expected, got what``
+(:mod:`bench.suite_loader` reads files, expands OpenML suites and checks encoder parameters;
+this module sits at the bottom of the layers and imports nothing above ``schema``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,15 +18,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from bench.errors import ConfigError
-
-FeatureSet = Literal["raw", "emb", "raw+emb"]
-FEATURE_SETS: tuple[FeatureSet, ...] = ("raw", "emb", "raw+emb")
+from bench.schema import FeatureSet
 
 
 class _Strict(BaseModel):
@@ -43,7 +40,7 @@ class RunConfig(_Strict):
     repeats: int = Field(1, ge=1, le=100)
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     encoders: list[str] = Field(default_factory=lambda: ["ae", "mlp", "pca"])
-    feature_sets: list[FeatureSet] = Field(default_factory=lambda: list(FEATURE_SETS))
+    feature_sets: list[FeatureSet] = Field(default_factory=lambda: list(FeatureSet))
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     validation_fraction: float = Field(0.2, gt=0.0, lt=0.5)
     # OpenML tasks come with official splits (e.g. 10 x 10-fold CV); they are used unless
@@ -81,7 +78,7 @@ class XGBoostConfig(BaseModel):
         bad = extra & reserved
         if bad:
             raise ValueError(f"{sorted(bad)} are set by the harness and cannot be configured")
-        unknown = extra - _xgboost_parameter_names()
+        unknown = extra - _xgboost_parameter_names() if extra else set()
         if unknown:
             raise ValueError(f"unknown XGBoost parameters {sorted(unknown)}")
         return self
@@ -166,41 +163,6 @@ class Suite(_Strict):
     datasets: list[DatasetSpec] = Field(min_length=1)
     base_dir: Path = Field(Path("."), exclude=True)
 
-    @field_validator("datasets", mode="after")
-    @classmethod
-    def _expand_openml_suites(cls, datasets: list[Any]) -> list[Any]:
-        """Replace each OpenML suite entry by its tasks (from the shipped list: no network)."""
-        from bench.data.openml_suites import expand_suite_spec
-
-        out: list[Any] = []
-        for spec in datasets:
-            out.extend(expand_suite_spec(spec) if isinstance(spec, OpenMLSpec) and spec.suite
-                       is not None else [spec])
-        if not out:
-            raise ValueError("no datasets left after expanding the OpenML suites "
-                             "(task_type filtered out every task)")
-        return out
-
-    @model_validator(mode="after")
-    def _check_encoders(self) -> Suite:
-        from bench.encoders import check_encoder_params
-
-        for name in self.run.encoders:
-            check_encoder_params(name, self.encoders.get(name, {}))
-        for name, params in self.encoders.items():
-            check_encoder_params(name, params)
-        return self
-
-    def with_overrides(self, **changes: Any) -> Suite:
-        """Return a copy with ``run`` fields replaced (``None`` values are ignored)."""
-        run = {k: v for k, v in changes.items() if v is not None}
-        if not run:
-            return self
-        data = self.model_dump()
-        data["run"].update(run)
-        data["base_dir"] = self.base_dir
-        return load_suite_data(data, where=f"suite {self.name!r} with command-line overrides")
-
     def config_hash(self) -> str:
         """Hash of everything that changes results (not the name or description)."""
         payload = self.model_dump(mode="json", exclude={"name", "description", "base_dir"})
@@ -235,48 +197,3 @@ def resolve_suite_path(name_or_path: str | Path) -> Path:
     raise ConfigError(
         f"unknown suite {str(name_or_path)!r}; shipped suites: {', '.join(available_suites())}"
     )
-
-
-def load_suite(name_or_path: str | Path) -> Suite:
-    """Load and validate a suite by name (``quick``) or path (``my_suite.toml``)."""
-    path = resolve_suite_path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", where=str(path)) from None
-    data.setdefault("name", path.stem)
-    data["base_dir"] = path.parent
-    return load_suite_data(data, where=str(path))
-
-
-def load_suite_data(data: Mapping[str, Any], *, where: str) -> Suite:
-    try:
-        return Suite.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc), where=where) from None
-    except ConfigError as exc:
-        raise ConfigError(exc.message, where=where) from None
-
-
-def _describe(exc: ValidationError) -> str:
-    """The first validation problem as ``key: expected ..., got ...``."""
-    err = exc.errors(include_url=False)[0]
-    loc = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif err["type"] == "missing":
-        msg = "required key is missing"
-    text = f"{loc}: {msg}" if loc else msg
-    if err["type"] not in ("missing",) and "input" in err:
-        shown = repr(err["input"])
-        if len(shown) <= 60 and err["type"] != "extra_forbidden":
-            text += f", got {shown}"
-    more = len(exc.errors()) - 1
-    return text + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
-
-
-def _is_union_tag(part: object) -> bool:
-    return part in ("embedded", "sklearn", "local", "openml")

@@ -6,7 +6,7 @@
   the worker is killed, the unit is recorded as ``timeout``, and a fresh worker goes on.
 * :class:`DaskExecutor` — on a Dask cluster: a ``distributed.LocalCluster`` of ``workers``
   processes, a ``dask_cuda.LocalCUDACluster`` (one worker per GPU), or the scheduler at an
-  address. Jobs are cut into chunks of :data:`bench.runner.CHUNK_SIZE` items, one task each.
+  address. Jobs are cut into chunks of :data:`bench.plan.CHUNK_SIZE` items, one task each.
 
 Rows do not depend on the executor: every random draw derives from the item's key, never from
 the order or the place in which items run.
@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from bench.errors import ConfigError
 from bench.plan import DatasetJob, WorkItem
-from bench.runner import CHUNK_SIZE, ItemResult, RunContext, run_job
+from bench.runner import ItemResult, RunContext, run_job
 from bench.schema import RowKey, Status
 
 Skip = frozenset[RowKey] | set[RowKey]
@@ -87,30 +87,11 @@ class LocalExecutor:
                 yield from run_job(job, ctx, skip=skip, on_unit=on_unit)
             return
         with _Isolated(ctx, self.unit_timeout) as isolated:
-            for unit in unit_jobs(jobs, skip):
+            for unit in (u for job in jobs for u in job.units(skip)):
                 result = isolated.run(unit, _skip_for(unit, skip))
                 isolated.learn(result)
                 on_unit(_describe(unit.items[0]))
                 yield result
-
-
-def unit_jobs(jobs: Sequence[DatasetJob], skip: Skip) -> Iterator[DatasetJob]:
-    """Each unfinished unit of ``jobs`` as a job of its own: ``raw``, then each encoder.
-
-    A unit job is a one-item job whose item lists a single encoder (or only ``raw``), so the
-    runner computes exactly that unit's rows; a timeout then blames one unit, not its item.
-    """
-    for job in jobs:
-        for item in job.items:
-            emb_sets = tuple(fs for fs in item.feature_sets if fs != "raw")
-            units = []
-            if "raw" in item.feature_sets:
-                units.append(replace(item, encoders=(), feature_sets=("raw",)))
-            units += [replace(item, encoders=(enc,), feature_sets=emb_sets)
-                      for enc in item.encoders]
-            for unit in units:
-                if any(key not in skip for key in unit.row_keys()):
-                    yield DatasetJob(job.dataset, job.spec_index, (unit,))
 
 
 def _skip_for(job: DatasetJob, skip: Skip) -> frozenset[RowKey]:
@@ -276,10 +257,7 @@ class DaskExecutor:
 
     def run(self, jobs: Sequence[DatasetJob], ctx: RunContext, *, skip: Skip,
             on_unit: OnUnit) -> Iterator[ItemResult]:
-        chunks = [_Chunk(DatasetJob(job.dataset, job.spec_index, job.items[i:i + CHUNK_SIZE]),
-                         frozenset())
-                  for job in jobs for i in range(0, len(job.items), CHUNK_SIZE)]
-        chunks = [_Chunk(c.job, _skip_for(c.job, skip)) for c in chunks]
+        chunks = [_Chunk(chunk, _skip_for(chunk, skip)) for job in jobs for chunk in job.chunks()]
         if not chunks:
             return
         distributed = _import_distributed()

@@ -26,8 +26,9 @@ import torch
 from scipy import stats
 
 from bench.data import Dataset
-from bench.encoders import Encoder, make_encoder
+from bench.encoders import make_encoder
 from bench.encoders.autoencoder import ReconstructingEncoder
+from bench.encoders.base import Encoder
 from bench.encoders.mlp import MLPEncoder
 from bench.encoders.pca import ProjectionEncoder
 from bench.errors import EncoderError

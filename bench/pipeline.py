@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -18,12 +18,10 @@ from bench.device import DeviceInfo
 from bench.environment import environment
 from bench.errors import ConfigError, DataError
 from bench.executors import Executor, LocalExecutor
-from bench.models import booster_params
 from bench.plan import Plan, make_plan
-from bench.report import FORMATS, RunInfo, write_report_files
+from bench.report.writer import write_run_report
 from bench.runner import ItemResult, RunContext
 from bench.schema import SCHEMA_VERSION, UNIT_COLUMNS, Status
-from bench.stats import ReportOptions, analyze
 from bench.store import RunStore
 
 
@@ -65,36 +63,43 @@ class RunOutcome:
         return self.results[self.results["status"] != "ok"]
 
 
-def run_suite(
-    suite: Suite,
-    *,
-    out_dir: Path,
-    device: DeviceInfo,
-    progress: Progress | None = None,
-    nthread: int = 0,
-    executor: Executor | None = None,
-    max_failures: int | None = None,
-    force_new: bool = False,
-    offline: bool = False,
-    cache_dir: Path | None = None,
-) -> RunOutcome:
-    """Run every unit of ``suite`` not already done in ``out_dir``; write results and report.
+@dataclass(frozen=True, kw_only=True)
+class RunOptions:
+    """How to run a suite (not what): none of these changes the results, so none is part of the
+    config hash. ``bench run``'s flags become one of these; so do the Python API's keywords."""
+
+    out_dir: Path
+    device: DeviceInfo
+    executor: Executor = field(default_factory=LocalExecutor)
+    max_failures: int | None = None  # stop once this many units failed (rows so far are kept)
+    force_new: bool = False  # move an existing run in out_dir aside instead of resuming it
+    offline: bool = False  # OpenML data from the cache only
+    cache_dir: Path | None = None  # OpenML cache (None: $BENCH_CACHE_DIR or the user cache dir)
+    threads: int = 0  # XGBoost and torch threads per fit (0: the libraries' defaults)
+
+    def __post_init__(self) -> None:
+        if self.max_failures is not None and self.max_failures < 1:
+            raise ConfigError(f"--max-failures must be >= 1, got {self.max_failures}")
+        if self.threads < 0:
+            raise ConfigError(f"--threads must be >= 0, got {self.threads}")
+
+
+def run_suite(suite: Suite, options: RunOptions, *, progress: Progress | None = None) -> RunOutcome:
+    """Run every unit of ``suite`` not already done in ``options.out_dir``; write results and
+    the report.
 
     Rows are stored as each work item finishes, so a crash, ``--max-failures`` or Ctrl-C
     (``KeyboardInterrupt``) loses at most the items in flight; a rerun resumes. Failed rows of an
-    earlier attempt are retried on resume. ``offline`` / ``cache_dir``: OpenML data comes from
-    the cache only / from this cache.
+    earlier attempt are retried on resume.
     """
     started = time.perf_counter()
     progress = progress or _Silent()
-    executor = executor or LocalExecutor()
-    if max_failures is not None and max_failures < 1:
-        raise ConfigError(f"--max-failures must be >= 1, got {max_failures}")
-    ctx = RunContext(suite, out_dir.name, suite.config_hash(), device, nthread,
-                     offline=offline, cache_dir=cache_dir)
+    out_dir, executor, max_failures = options.out_dir, options.executor, options.max_failures
+    ctx = RunContext(suite, out_dir.name, suite.config_hash(), options.device, options.threads,
+                     offline=options.offline, cache_dir=options.cache_dir)
     plan = make_plan(suite, options=ctx.openml_options())
     store = RunStore(out_dir)
-    moved = store.set_aside() if force_new else None
+    moved = store.set_aside() if options.force_new else None
     resumed = store.open(_manifest(plan, ctx, executor))
     done = store.done_keys()
     jobs = plan.jobs(done)
@@ -104,7 +109,8 @@ def run_suite(
     results = executor.run(jobs, ctx, skip=done, on_unit=progress.advance)
     status, message = _drain(results, store, hashes, max_failures)
     frame = store.consolidate()
-    report_path = None if status == "interrupted" else write_report(out_dir, frame, suite, device)
+    report_path = (None if status == "interrupted"
+                   else write_run_report(out_dir, frame, store.read_manifest()))
     store.update_manifest(status=status, stop_reason=message, finished_at=_now(),
                           n_rows=len(frame), n_failed=int((frame["status"] != "ok").sum()))
     return RunOutcome(out_dir, frame, resumed, time.perf_counter() - started, report_path,
@@ -162,37 +168,12 @@ def _manifest(plan: Plan, ctx: RunContext, executor: Executor) -> dict[str, Any]
         "device": {"kind": ctx.device.kind, "name": ctx.device.name,
                    "reason": ctx.device.reason},
         "executor": executor.describe(),
-        "xgboost_params": booster_params(suite.xgboost, task="<task>", n_classes=0, seed=0,
-                                         device=ctx.device.kind, nthread=ctx.nthread),
+        # The parameters actually used are per dataset (objective, classes): see
+        # datasets.<name>.xgboost_params, recorded with each dataset's first rows.
         "environment": environment(),
         "started_at": _now(),
         "status": "running",
     }
-
-
-def write_report(
-    out_dir: Path,
-    frame: pd.DataFrame,
-    suite: Suite,
-    device: DeviceInfo,
-    *,
-    options: ReportOptions | None = None,
-    formats: Iterable[str] = FORMATS,
-    manifest: dict[str, Any] | None = None,
-) -> Path:
-    """Write the report (Markdown, LaTeX, CSV tables, HTML, figures) into ``out_dir`` from the
-    result rows alone; return the path of ``report.md`` (or of the first file written).
-
-    ``manifest`` (default: ``out_dir/manifest.json`` when present) only supplies the run's
-    identity and software versions for the citation block.
-    """
-    opts = options or ReportOptions(metrics=suite.run.metrics.model_dump())
-    if manifest is None:
-        store = RunStore(out_dir)
-        manifest = store.read_manifest() if (out_dir / "manifest.json").exists() else {}
-    info = RunInfo.from_manifest(manifest, suite=suite.name,
-                                 device=f"{device.kind} ({device.name})")
-    return write_report_files(out_dir, analyze(frame, opts), info, formats)[0]
 
 
 def _now() -> str:

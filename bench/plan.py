@@ -9,13 +9,18 @@ has that many splits), else it is fetched from OpenML (online) or reported as mi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from bench.config import DatasetSpec, OpenMLSpec, RunConfig, Suite
 from bench.data import OpenMLOptions, spec_label
 from bench.encoders import restricts_rows
 from bench.errors import ConfigError
 from bench.schema import NO_ENCODER, FeatureSet, RowKey
+
+#: Items of a dataset prepared and fit together at most (one batched encoder program, one
+#: Dask task); bounds memory for large datasets.
+CHUNK_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,28 @@ class DatasetJob:
     def n_units(self) -> int:
         return sum(item.n_units for item in self.items)
 
+    def chunks(self, size: int = CHUNK_SIZE) -> list[DatasetJob]:
+        """The job cut into jobs of at most ``size`` items, in order."""
+        return [DatasetJob(self.dataset, self.spec_index, self.items[i:i + size])
+                for i in range(0, len(self.items), size)]
+
+    def units(self, skip: set[RowKey] | frozenset[RowKey] = frozenset()) -> Iterator[DatasetJob]:
+        """Each unfinished unit as a one-item job: ``raw``, then each encoder.
+
+        The item of a unit job lists a single encoder (or only ``raw``), so the runner computes
+        exactly that unit's rows (``--unit-timeout`` then blames one unit, not its item).
+        """
+        for item in self.items:
+            emb_sets = tuple(fs for fs in item.feature_sets if fs != FeatureSet.RAW)
+            units = []
+            if FeatureSet.RAW in item.feature_sets:
+                units.append(replace(item, encoders=(), feature_sets=(FeatureSet.RAW,)))
+            units += [replace(item, encoders=(enc,), feature_sets=emb_sets)
+                      for enc in item.encoders]
+            for unit in units:
+                if any(key not in skip for key in unit.row_keys()):
+                    yield DatasetJob(self.dataset, self.spec_index, (unit,))
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -91,6 +118,14 @@ class Plan:
             if todo:
                 jobs.append(DatasetJob(name, index, todo))
         return jobs
+
+    def chunks(self, done: set[RowKey] | frozenset[RowKey] = frozenset()) -> list[DatasetJob]:
+        """The unfinished work cut into chunks (:meth:`DatasetJob.chunks`)."""
+        return [chunk for job in self.jobs(done) for chunk in job.chunks()]
+
+    def units(self, done: set[RowKey] | frozenset[RowKey] = frozenset()) -> list[DatasetJob]:
+        """The unfinished work as one job per unit (:meth:`DatasetJob.units`)."""
+        return [unit for job in self.jobs(done) for unit in job.units(done)]
 
     @property
     def n_rows(self) -> int:

@@ -8,6 +8,7 @@ them; the test rows are only ever transformed and predicted.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
@@ -17,16 +18,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
-from bench.encoders import FitOutcome, encoder_class, encoder_mode, fit_transform_many, make_encoder
+from bench.encoders import encoder_mode, make_encoder, registry_entry
 from bench.encoders.base import Encoder
+from bench.encoders.many import FitOutcome, fit_transform_many
 from bench.errors import BenchError
 from bench.features import build_features
 from bench.metrics import classification_metrics, regression_metrics
-from bench.models import fit_predict
+from bench.models import booster_params, fit_predict
 from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
@@ -133,10 +136,6 @@ class ItemResult:
     dataset_info: dict[str, Any] | None = None
 
 
-#: Items of a dataset prepared and fit together at most; bounds memory for large datasets.
-CHUNK_SIZE = 16
-
-
 def run_job(
     job: DatasetJob,
     ctx: RunContext,
@@ -145,6 +144,26 @@ def run_job(
     on_unit: Callable[[str], None] = lambda description: None,
 ) -> Iterator[ItemResult]:
     """Load the job's dataset once, then yield each item's rows as soon as they are ready."""
+    with torch_threads(ctx.nthread):
+        yield from _run_job(job, ctx, skip, on_unit)
+
+
+@contextlib.contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """torch's intra-op threads set to ``n`` for the duration (0: leave them as they are)."""
+    if n <= 0:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _run_job(job: DatasetJob, ctx: RunContext, skip: frozenset[RowKey] | set[RowKey],
+             on_unit: Callable[[str], None]) -> Iterator[ItemResult]:
     try:
         dataset, splits = load_job_data(job, ctx)
     except BenchError as exc:
@@ -155,14 +174,23 @@ def run_job(
             yield ItemResult(item, rows)
         return
     info: dict[str, Any] | None = {**dataset.summary(), "content_hash": dataset.content_hash,
-                                    "provenance": list(dataset.provenance)}
-    for start in range(0, len(job.items), CHUNK_SIZE):
-        chunk = job.items[start:start + CHUNK_SIZE]
+                                    "provenance": list(dataset.provenance),
+                                    "xgboost_params": _xgboost_params(dataset, ctx)}
+    for chunk in job.chunks():
         views = [prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite)
-                 for item in chunk]
+                 for item in chunk.items]
         for result in _run_chunk(views, ctx, skip, on_unit):
             yield ItemResult(result.item, result.rows, info)
             info = None
+
+
+def _xgboost_params(dataset: Dataset, ctx: RunContext) -> dict[str, Any]:
+    """The booster parameters every fit on ``dataset`` uses (the manifest records them); only
+    the seed differs between fits: it derives from (suite seed, dataset, repeat, fold, seed)."""
+    params = booster_params(ctx.suite.xgboost, task=dataset.task, n_classes=dataset.n_classes,
+                            seed=0, device=ctx.device.kind, nthread=ctx.nthread)
+    params["seed"] = "derived per (dataset, repeat, fold, seed)"
+    return params
 
 
 def load_job_data(job: DatasetJob, ctx: RunContext) -> tuple[Dataset, dict[tuple[int, int], Split]]:
@@ -212,7 +240,7 @@ def fit_encoders(
 ) -> list[EncoderOutput | BaseException | None]:
     """Fit encoder ``name`` on the training rows of each wanted view and embed train and test.
 
-    All wanted fits of the chunk go to :func:`~bench.encoders.fit_transform_many`, which trains
+    All wanted fits of the chunk go to :func:`~bench.encoders.many.fit_transform_many`, which trains
     their networks (for ``mlp`` in ``crossfit``/``oof-proba`` mode, the k + 1 of each) in one
     batched torch program where the architectures agree, and one by one otherwise. Returns, per
     view, the embeddings, the exception that stopped the fit (recorded later as error rows; the
@@ -221,7 +249,7 @@ def fit_encoders(
     params = ctx.suite.encoders.get(name, {})
     # Variants of one registered encoder share its seeds: paired comparisons (e.g. the leak
     # audit's mlp vs mlp_naive) then differ only in what the variant changes.
-    kind = encoder_class(name, params).name
+    kind = registry_entry(name, params).name
     out: list[EncoderOutput | BaseException | None] = [None] * len(views)
     encoders: dict[int, Encoder] = {}
     for i, (view, want) in enumerate(zip(views, wanted, strict=True)):

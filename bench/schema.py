@@ -11,12 +11,11 @@ This module is at the bottom of the layers: it imports nothing of ``bench`` but 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import traceback
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
-
-import pyarrow as pa
 
 #: Written into ``manifest.json`` and every parquet file's metadata; see ``bench.store``.
 SCHEMA_VERSION = 1
@@ -136,12 +135,26 @@ class ResultRow:
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ResultRow))
 
-_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
-                "int | None": pa.int64()}
-RESULT_SCHEMA = pa.schema(
-    [(f.name, _ARROW_TYPES[str(f.type)]) for f in dataclasses.fields(ResultRow)],
-    metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)},
-)
+
+
+@functools.cache
+def result_schema() -> Any:
+    """The arrow schema of the result rows (``RESULT_SCHEMA``), with the version in its metadata.
+
+    Built on first use, so that light commands that only need column names skip pyarrow.
+    """
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+             "int | None": pa.int64()}
+    return pa.schema([(f.name, types[str(f.type)]) for f in dataclasses.fields(ResultRow)],
+                     metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)})
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RESULT_SCHEMA":
+        return result_schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 #: Extra key on a row dict that carries the traceback to ``errors/`` (never stored as a column).
 TRACEBACK_KEY = "_traceback"
 

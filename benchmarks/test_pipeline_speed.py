@@ -6,10 +6,10 @@ is the number that decides whether ``bench run`` stays within its 5-minute budge
 
 from __future__ import annotations
 
-from bench.config import load_suite
 from bench.device import resolve_device
 from bench.plan import DatasetJob, make_plan
 from bench.runner import RunContext, run_job
+from bench.suite_loader import load_suite
 
 
 def test_quick_suite_work_item_credit_g(benchmark) -> None:

@@ -14,12 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.config import load_suite
 from bench.data import OpenMLOptions
 from bench.data.openml_client import openml_session
 from bench.device import resolve_device
 from bench.plan import make_plan
 from bench.runner import RunContext, load_job_data
+from bench.suite_loader import load_suite
 from tests.helpers import TINY_ENCODERS, write_suite
 from tests.test_openml import DATA, TEST_SERVER, no_network  # noqa: F401 - fixture
 

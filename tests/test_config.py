@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.config import available_suites, load_suite
+from bench.config import available_suites
 from bench.errors import ConfigError
+from bench.suite_loader import load_suite, with_overrides
 from tests.helpers import write_suite
 
 
@@ -25,11 +26,11 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     suite = load_suite(path)
     assert suite.name == "mini"  # from the file name when not given
     assert suite.run.feature_sets == ["raw", "emb", "raw+emb"]
-    changed = suite.with_overrides(folds=5, seeds=[3, 4], encoders=None)
+    changed = with_overrides(suite, folds=5, seeds=[3, 4], encoders=None)
     assert changed.run.folds == 5 and changed.run.seeds == [3, 4]
     assert changed.run.encoders == suite.run.encoders
     assert changed.config_hash() != suite.config_hash()
-    assert suite.with_overrides().config_hash() == suite.config_hash()
+    assert with_overrides(suite).config_hash() == suite.config_hash()
 
 
 def test_config_hash_ignores_name_and_description(tmp_path: Path) -> None:

@@ -8,12 +8,12 @@ import pytest
 import torch
 from sklearn.preprocessing import QuantileTransformer
 
-from bench.config import load_suite
 from bench.encoders import encoder_mode, make_encoder, restricts_rows
 from bench.encoders.rng import StepNoise
 from bench.errors import ConfigError
 from bench.plan import make_plan
 from bench.preprocess import NetworkInputs
+from bench.suite_loader import load_suite
 from tests.helpers import write_suite
 
 

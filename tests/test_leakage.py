@@ -9,7 +9,6 @@ import xgboost
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 import bench.runner as runner_module
-from bench.config import load_suite
 from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
@@ -20,6 +19,7 @@ from bench.report.markdown import render_markdown
 from bench.runner import RunContext, prepare, run_job
 from bench.splits import make_splits
 from bench.stats.leakage import LeakageAudit, leakage_audit
+from bench.suite_loader import load_suite
 from tests.helpers import TINY_ENCODERS, write_suite
 
 

@@ -20,7 +20,7 @@ import openml
 import pandas as pd
 import pytest
 
-from bench.config import OpenMLSpec, load_suite
+from bench.config import OpenMLSpec
 from bench.data import OpenMLOptions
 from bench.data.cache import CorruptCacheError, NormalizedStore
 from bench.data.openml import (
@@ -41,6 +41,7 @@ from bench.data.openml_suites import find_suite_list, shipped_suite_lists
 from bench.errors import BenchError, ConfigError
 from bench.plan import make_plan
 from bench.splits import official_splits
+from bench.suite_loader import load_suite, with_overrides
 from tests.helpers import write_suite
 
 TEST_SERVER = "https://test.openml.org/api/v1/xml"
@@ -407,7 +408,7 @@ def test_suite_entries_expand_offline_with_filters(tmp_path) -> None:
     assert all(isinstance(s, OpenMLSpec) and s.task and s.suite is None for s in suite.datasets)
     assert suite.datasets[0].max_rows == 1000 and suite.datasets[-1].max_rows is None
     assert (suite.datasets[-1].task, suite.datasets[-1].name) == (360933, "QSAR-TID-10980")
-    assert suite.with_overrides(folds=2).datasets == suite.datasets  # no re-expansion
+    assert with_overrides(suite, folds=2).datasets == suite.datasets  # no re-expansion
 
 
 @pytest.mark.parametrize(("entry", "match"), [

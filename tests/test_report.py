@@ -16,12 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.config import load_suite
 from bench.report import RunInfo, write_report_files
 from bench.report.latex import escape
 from bench.schema import SCHEMA_VERSION
 from bench.stats import ReportOptions, analyze
 from bench.store import RunStore
+from bench.suite_loader import load_suite
 from tests.helpers import TINY_ENCODERS, write_suite
 from tests.test_stats_analysis import frame
 

@@ -182,7 +182,7 @@ def test_interrupt_while_writing_the_report_is_one_message_not_a_traceback(
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bench.pipeline, "write_report", interrupted)
+    monkeypatch.setattr(bench.pipeline, "write_run_report", interrupted)
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
                                       "--device", "cpu"])

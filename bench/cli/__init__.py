@@ -1,9 +1,18 @@
-"""The ``bench`` command line: each command parses arguments, calls one function, prints."""
+"""The ``bench`` command line: each command parses arguments, calls one function, prints.
+
+Command modules import only typer and light helpers at the top; what a command needs (the
+pipeline, torch, XGBoost, pandas, matplotlib, DuckDB) is imported inside the command, so that
+``bench --help`` and the light commands start fast (``tests/test_cli_imports.py`` checks which
+heavy modules each command loads).
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from bench import __version__
 from bench.cli import compare, datasets, env, explain, fetch, query, report, run
 
 app = typer.Typer(
@@ -13,6 +22,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bench (embedbench) {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """EmbedBench: does a neural encoder's embedding make XGBoost better?"""
+
+
 app.command("run")(run.run)
 app.command("datasets")(datasets.datasets)
 app.command("fetch")(fetch.fetch)

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from bench.cli._common import DEBUG_HELP, user_errors
-from bench.compare import compare_runs, render_markdown
 from bench.errors import ConfigError
 
 
@@ -29,6 +28,8 @@ def compare(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Is NEW worse than BASELINE? Exit 0 no, 1 regression, 2 not comparable (CI gate)."""
+    from bench.compare import compare_runs, render_markdown
+
     try:
         result = compare_runs(baseline, new, tolerance=tolerance, time_tolerance=time_tolerance,
                               alpha=alpha)

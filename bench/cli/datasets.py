@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.config import OpenMLSpec, Suite, load_suite
-from bench.data import OpenMLOptions, load_dataset, spec_label
+
+if TYPE_CHECKING:
+    from bench.config import OpenMLSpec, Suite
+    from bench.data import OpenMLOptions
 
 UNKNOWN = "?"
 
@@ -30,6 +31,11 @@ def datasets(
     OpenML entries are never downloaded here: their sizes come from the cache (`bench fetch`
     fills it); entries not cached show `?`.
     """
+    from rich.table import Table
+
+    from bench.data import OpenMLOptions
+    from bench.suite_loader import load_suite
+
     loaded = load_suite(suite)
     options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
     table = Table(title=f"suite {loaded.name}")
@@ -51,6 +57,9 @@ def datasets(
 
 
 def _row(spec: Any, suite: Suite, options: OpenMLOptions) -> dict[str, object]:
+    from bench.config import OpenMLSpec
+    from bench.data import load_dataset, spec_label
+
     if not isinstance(spec, OpenMLSpec):
         info = load_dataset(spec, base_dir=suite.base_dir).summary()
         return {**info, "dataset": info["name"], "openml": _ids(info), "classes": info["classes"]

@@ -6,11 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.device import resolve_device
-from bench.environment import environment
 
 
 @user_errors
@@ -19,6 +16,11 @@ def env(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Show versions, CPU, GPU and the device `--device auto` picks."""
+    from rich.table import Table
+
+    from bench.device import resolve_device
+    from bench.environment import environment
+
     info = environment()
     device = resolve_device("auto")
     info["auto_device"] = {"kind": device.kind, "name": device.name, "reason": device.reason}

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.config import DatasetSpec, EmbeddedSpec, LocalSpec, SklearnSpec, load_suite
-from bench.data import OpenMLOptions, load_dataset, spec_label
-from bench.device import resolve_device
 from bench.errors import ConfigError
-from bench.explain import explain as explain_encoder
-from bench.report.explain import plot_explanation, render_explanation_markdown
-from bench.report.figures import save
+
+if TYPE_CHECKING:
+    from bench.config import DatasetSpec
 
 
 @user_errors
@@ -38,6 +34,12 @@ def explain(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Attribute each latent unit of an encoder to the inputs, beside PCA's loadings."""
+    from bench.data import OpenMLOptions, load_dataset
+    from bench.device import resolve_device
+    from bench.explain import explain as explain_encoder
+    from bench.report.explain import plot_explanation, render_explanation_markdown
+    from bench.report.figures import save
+
     spec, params, folds, seed, base_dir = _resolve(dataset, encoder, suite, target)
     if latent is not None:
         params = {**params, "latent": latent}
@@ -59,6 +61,10 @@ def explain(
 
 def _resolve(name: str, encoder: str, suite: str | None,
              target: str) -> tuple[DatasetSpec, dict, int, int, Path]:
+    from bench.config import EmbeddedSpec, LocalSpec, SklearnSpec
+    from bench.data import spec_label
+    from bench.suite_loader import load_suite
+
     """The dataset spec, encoder parameters, folds, seed and base folder to use."""
     if suite is not None:
         loaded = load_suite(suite)
@@ -78,6 +84,8 @@ def _resolve(name: str, encoder: str, suite: str | None,
 
 
 def _print(result, out_dir: Path) -> None:
+    from rich.table import Table
+
     con = console()
     table = Table(title=f"{result.dataset}: input importance, {result.encoder} vs PCA "
                         f"({result.latent} units; Spearman ρ = {result.rank_correlation:.2f})")

@@ -7,12 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.config import OpenMLSpec, load_suite
-from bench.data import OpenMLOptions, spec_label
 from bench.errors import BenchError
 
 
@@ -34,7 +30,13 @@ def fetch(
     Transient errors are retried with exponential back-off; a missing id or a damaged file is
     reported at once. Every entry is tried; a table lists what failed and why (exit code 1).
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from bench.config import OpenMLSpec
+    from bench.data import OpenMLOptions, spec_label
     from bench.data.openml import describe, load_openml
+    from bench.suite_loader import load_suite
 
     loaded = load_suite(suite)
     options = OpenMLOptions.from_env(cache_dir=cache_dir, retries=retries, timeout_s=timeout,

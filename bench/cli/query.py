@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.errors import BenchError
-from bench.schema import KEY_COLUMNS
-from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,6 +21,9 @@ def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
     :func:`bench.store.load`), or ``results.parquet`` where there are no parts (a baseline).
     """
     import duckdb
+
+    from bench.schema import KEY_COLUMNS
+    from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
 
     store = RunStore(run_dir)
     if not (run_dir / MANIFEST).exists():
@@ -79,6 +79,8 @@ def query(
     elif format == "json":
         typer.echo(json.dumps(json.loads(frame.to_json(orient="records")), indent=2))
     else:
+        from rich.table import Table
+
         table = Table(*map(str, frame.columns))
         for row in frame.itertuples(index=False):
             table.add_row(*(_cell(v) for v in row))

@@ -8,14 +8,9 @@ from typing import Annotated
 import typer
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.config import load_suite_data
-from bench.device import DeviceInfo
 from bench.errors import ConfigError
-from bench.pipeline import write_report
-from bench.report import FORMATS, parse_formats
+from bench.report.formats import FORMATS, parse_formats
 from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
-from bench.stats import ReportOptions
-from bench.store import RunStore, load
 
 
 @user_errors
@@ -37,17 +32,18 @@ def report(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Rewrite the report (report.md/.tex/.html, tables/, figures/) from RUN_DIR's results."""
+    from bench.config import MetricsConfig
+    from bench.report.writer import write_run_report
+    from bench.stats import ReportOptions
+    from bench.store import RunStore, load
+
     formats = parse_formats(formats_)
     frame = load(run_dir)
     manifest = RunStore(run_dir).read_manifest()
-    suite = load_suite_data({**manifest["config"], "base_dir": run_dir},
-                            where=str(run_dir / "manifest.json"))
-    metrics = {**suite.run.metrics.model_dump(), **parse_metrics(metric)}
+    suite_metrics = ((manifest.get("config") or {}).get("run") or {}).get("metrics") or {}
+    metrics = {**MetricsConfig.model_validate(suite_metrics).model_dump(), **parse_metrics(metric)}
     options = ReportOptions(metrics=metrics, baseline=baseline, alpha=alpha, rope=rope)
-    dev = manifest["device"]
-    path = write_report(out or run_dir, frame, suite,
-                        DeviceInfo(dev["kind"], dev["name"], dev["reason"]),
-                        options=options, formats=formats, manifest=manifest)
+    path = write_run_report(out or run_dir, frame, manifest, options=options, formats=formats)
     console().print(f"report: {path}")
 
 

@@ -6,32 +6,20 @@ import contextlib
 import shlex
 import signal
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.config import Suite, load_suite
-from bench.data import OpenMLOptions
-from bench.data.openml import require_cached
-from bench.device import DeviceInfo, resolve_device
 from bench.errors import BenchError, ConfigError
-from bench.executors import Executor, make_executor
-from bench.pipeline import RunOutcome, run_suite
-from bench.plan import make_plan
-from bench.store import RunStore
+
+if TYPE_CHECKING:
+    from bench.config import Suite
+    from bench.data import OpenMLOptions
+    from bench.device import DeviceInfo
+    from bench.pipeline import RunOptions, RunOutcome
 
 
 @user_errors
@@ -74,59 +62,53 @@ def run(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Run a benchmark suite: raw vs embedded vs raw+embedded features for XGBoost."""
-    loaded = load_suite(suite).with_overrides(
-        folds=folds, repeats=repeats, seeds=_parse_seeds(seeds), encoders=_parse_list(encoders)
-    )
+    # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
+    from bench.data import OpenMLOptions
+    from bench.data.openml import require_cached
+    from bench.device import resolve_device
+    from bench.executors import make_executor
+    from bench.pipeline import RunOptions
+    from bench.suite_loader import load_suite, with_overrides
+
+    loaded = with_overrides(load_suite(suite), folds=folds, repeats=repeats,
+                            seeds=_parse_seeds(seeds), encoders=_parse_list(encoders))
     data_options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
     if dry_run:
         _print_plan(loaded, data_options)
         return
     if offline:
         require_cached(loaded.datasets, data_options, suite_arg=suite)
-    chosen = make_executor(executor, workers=workers, scheduler=scheduler,
-                           unit_timeout=unit_timeout)
     resolved = resolve_device(device)
-    out_dir = out or Path("results") / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    options = RunOptions(
+        out_dir=out or Path("results") / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}",
+        device=resolved, max_failures=max_failures, force_new=force_new, offline=offline,
+        cache_dir=cache_dir, threads=threads,
+        executor=make_executor(executor, workers=workers, scheduler=scheduler,
+                               unit_timeout=unit_timeout))
     if not quiet:
         console().print(f"device: [bold]{resolved.kind}[/] ({resolved.name}; {resolved.reason})")
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-    options = RunOptions(executor=chosen, max_failures=max_failures, force_new=force_new,
-                         offline=offline, cache_dir=cache_dir, threads=threads)
-    again = _resume_command(suite, out_dir, folds=folds, repeats=repeats, seeds=seeds,
+    again = _resume_command(suite, options.out_dir, folds=folds, repeats=repeats, seeds=seeds,
                             encoders=encoders, device=device, executor=executor, workers=workers,
                             scheduler=scheduler, unit_timeout=unit_timeout,
                             offline=offline, cache_dir=cache_dir, threads=threads or None)
     with _sigterm_as_interrupt():
         try:
-            outcome = _run_with_progress(loaded, out_dir, resolved, quiet, options)
+            outcome = _run_with_progress(loaded, options, quiet)
         except KeyboardInterrupt:  # outside the item loop (opening, consolidating, reporting)
-            _interrupted_elsewhere(out_dir, again)
+            _interrupted_elsewhere(options.out_dir, again)
     _finish(outcome, resolved, again)
 
 
 def _interrupted_elsewhere(out_dir: Path, again: str) -> NoReturn:
     """An interrupt the pipeline did not catch: parts on disk are complete, so say how to go on."""
+    from bench.store import RunStore
+
     with contextlib.suppress(BenchError, OSError):
         if (out_dir / "manifest.json").exists():
             RunStore(out_dir).update_manifest(status="interrupted")
     typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with:\n  {again}",
                err=True)
     raise typer.Exit(130)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run (not what): none of these change the results, so none is in the config hash."""
-
-    executor: Executor
-    max_failures: int | None = None
-    force_new: bool = False
-    offline: bool = False
-    cache_dir: Path | None = None
-    threads: int = 0
 
 
 def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
@@ -179,16 +161,22 @@ def _resume_command(suite: str, out_dir: Path, **options: object) -> str:
     return shlex.join(words)
 
 
-def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: bool,
-                       options: RunOptions) -> RunOutcome:
-    kwargs: dict[str, Any] = {"out_dir": out_dir, "device": device, "executor": options.executor,
-              "max_failures": options.max_failures, "force_new": options.force_new,
-              "offline": options.offline, "cache_dir": options.cache_dir,
-              "nthread": options.threads}
+def _run_with_progress(suite: Suite, options: RunOptions, quiet: bool) -> RunOutcome:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from bench.pipeline import run_suite
+
     if quiet:
-        return run_suite(suite, **kwargs)
+        return run_suite(suite, options)
     columns = (TextColumn("{task.description}", style="cyan"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
+               MofNCompleteColumn(), TextColumn("units"), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn())
     with Progress(*columns, console=console(stderr=True), transient=False) as bar:
         task = bar.add_task(suite.name, total=None)
@@ -200,12 +188,14 @@ def _run_with_progress(suite: Suite, out_dir: Path, device: DeviceInfo, quiet: b
             def advance(self, description: str) -> None:
                 bar.update(task, advance=1, description=description[:40].ljust(40))
 
-        outcome = run_suite(suite, progress=_Hook(), **kwargs)
+        outcome = run_suite(suite, options, progress=_Hook())
         bar.update(task, description=suite.name)
     return outcome
 
 
 def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
+    from rich.table import Table
+
     con = console()
     frame = outcome.results
     verb = "resumed and finished" if outcome.resumed else "finished"
@@ -227,6 +217,10 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
 
 
 def _print_plan(suite: Suite, options: OpenMLOptions) -> None:
+    from rich.table import Table
+
+    from bench.plan import make_plan
+
     plan = make_plan(suite, options=options)
     run = suite.run
     con = console()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bench.config import OpenMLSpec, suite_dirs
 from bench.errors import ConfigError
 
 
@@ -34,8 +35,6 @@ class SuiteList:
 
 
 def _suite_list_dirs() -> list[Path]:
-    from bench.config import suite_dirs
-
     return [d / "openml" for d in suite_dirs() if (d / "openml").is_dir()]
 
 
@@ -83,8 +82,6 @@ def find_suite_list(key: int | str) -> SuiteList:
 
 def expand_suite_spec(spec: object) -> list[object]:
     """One task spec per task of the suite (filtered by ``task_type``), keeping the filters."""
-    from bench.config import OpenMLSpec
-
     assert isinstance(spec, OpenMLSpec) and spec.suite is not None
     listed = find_suite_list(spec.suite)
     if spec.task_type is not None and spec.task_type != listed.task_type:

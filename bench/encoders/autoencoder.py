@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from bench.encoders.base import FitPlan, InputSpec, TorchEncoder
+from bench.encoders.base import InputSpec, TorchEncoder
+from bench.encoders.many import FitPlan
 from bench.encoders.nets import StackedAutoEncoder
+from bench.encoders.params import AEParams, DAEParams
 from bench.encoders.rng import GAUSS_A, GAUSS_B, SWAP_MASK, SWAP_ROW, StepNoise
 from bench.encoders.trainer import Member, Source, Trained, apply
 
@@ -75,7 +77,7 @@ class ReconstructingEncoder(TorchEncoder):
     def _objective(self):
         raise NotImplementedError
 
-    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+    def plan_fit(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
               transform: bool) -> FitPlan:
         self.validate_params()
         self._check_rows(X, None)
@@ -86,7 +88,7 @@ class ReconstructingEncoder(TorchEncoder):
         return FitPlan(self._objective(), self._train_config(), Source(self._net_input(X), target),
                        [Member(0, np.arange(len(X)), self.random_state)])
 
-    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+    def finish_fit(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
         self._check_trained(trained)
         (model,) = trained
         self.module_, self.train_result_ = model.net, model.result
@@ -118,59 +120,14 @@ class ReconstructingEncoder(TorchEncoder):
         )
 
 
-class AutoencoderEncoder(ReconstructingEncoder):
+class AutoencoderEncoder(AEParams, ReconstructingEncoder):
     """``ae``: learns to reconstruct the (scaled, one-hot) inputs through a narrow bottleneck."""
-
-    name = "ae"
-
-    def __init__(
-        self,
-        *,
-        latent: int = 8,
-        hidden: list[int] | tuple[int, ...] = (64,),
-        activation: str = "relu",
-        dropout: float = 0.0,
-        epochs: int = 50,
-        batch_size: int = 256,
-        lr: float = 1e-3,
-        weight_decay: float = 1e-4,
-        patience: int = 8,
-        grad_clip: float = 1.0,
-        val_fraction: float = 0.15,
-        scaling: str = "standard",
-        categoricals: str = "onehot",
-        categorical_dim: int = 4,
-        clip_latent: bool = True,
-        random_state: int = 0,
-        device: str = "cpu",
-    ) -> None:
-        self.latent = latent
-        self.hidden = hidden
-        self.activation = activation
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.grad_clip = grad_clip
-        self.val_fraction = val_fraction
-        self.scaling = scaling
-        self.categoricals = categoricals
-        self.categorical_dim = categorical_dim
-        self.clip_latent = clip_latent
-        self.random_state = random_state
-        self.device = device
-
-    def validate_params(self) -> None:
-        self._validate_common()
-        self._check_bool("clip_latent")
 
     def _objective(self) -> Reconstruction:
         return self._reconstruction()
 
 
-class DenoisingAutoencoderEncoder(ReconstructingEncoder):
+class DenoisingAutoencoderEncoder(DAEParams, ReconstructingEncoder):
     """``dae``: reconstructs clean inputs from corrupted ones (swap and/or Gaussian noise).
 
     ``embedding = "bottleneck"`` embeds with the bottleneck; ``"all"`` concatenates every hidden
@@ -178,64 +135,8 @@ class DenoisingAutoencoderEncoder(ReconstructingEncoder):
     wider than the input meaningful, so ``clip_latent = false`` keeps ``latent`` as given here.
     """
 
-    name = "dae"
-
-    def __init__(
-        self,
-        *,
-        latent: int = 8,
-        hidden: list[int] | tuple[int, ...] = (64,),
-        swap_noise: float = 0.15,
-        gaussian_noise: float = 0.0,
-        embedding: str = "bottleneck",
-        activation: str = "relu",
-        dropout: float = 0.0,
-        epochs: int = 50,
-        batch_size: int = 256,
-        lr: float = 1e-3,
-        weight_decay: float = 1e-4,
-        patience: int = 8,
-        grad_clip: float = 1.0,
-        val_fraction: float = 0.15,
-        scaling: str = "standard",
-        categoricals: str = "onehot",
-        categorical_dim: int = 4,
-        clip_latent: bool = True,
-        random_state: int = 0,
-        device: str = "cpu",
-    ) -> None:
-        self.latent = latent
-        self.hidden = hidden
-        self.swap_noise = swap_noise
-        self.gaussian_noise = gaussian_noise
-        self.embedding = embedding
-        self.activation = activation
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.grad_clip = grad_clip
-        self.val_fraction = val_fraction
-        self.scaling = scaling
-        self.categoricals = categoricals
-        self.categorical_dim = categorical_dim
-        self.clip_latent = clip_latent
-        self.random_state = random_state
-        self.device = device
-
     def _embed_method(self) -> str:
         return "encode_all" if self.embedding == "all" else "encode"
-
-    def validate_params(self) -> None:
-        self._validate_common()
-        self._check_bool("clip_latent")
-        self._check_float("swap_noise", 0.0, 1.0)
-        self._check_float("gaussian_noise", 0.0, 100.0)
-        self._check_choice("embedding", ("bottleneck", "all"))
-        if self.swap_noise == 0 and self.gaussian_noise == 0:
-            raise self._fail("needs noise: set swap_noise or gaussian_noise above 0")
 
     def _latent_for(self, width: int) -> int:
         return min(self.latent, width) if self.clip_latent else self.latent

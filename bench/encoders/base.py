@@ -7,66 +7,36 @@ float32. ``fit_transform`` is what the harness calls on training rows: for most 
 ``fit(X).transform(X)``; leak-free supervised encoders override it to return out-of-fold
 embeddings (as scikit-learn's ``TargetEncoder.fit_transform`` does).
 
-Torch encoders (:class:`TorchEncoder`) split a fit into ``_plan`` (validate, preprocess, say
-which networks to train on which rows) and ``_finish`` (keep the trained networks, embed), so that
+Torch encoders (:class:`TorchEncoder`) split a fit into ``plan_fit`` (validate, preprocess, say
+which networks to train on which rows) and ``finish_fit`` (keep the trained networks, embed), so that
 :func:`bench.encoders.many.fit_transform_many` can train the networks of many encoders in one
 batched program; ``fit`` and ``fit_transform`` of a single encoder go through the same path.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
+from bench.encoders.many import FitPlan, fit_transform_many
 from bench.encoders.nets import InputLayer
-from bench.encoders.trainer import Member, Objective, Source, TrainConfig, Trained, apply
-from bench.errors import EncoderError
-from bench.preprocess import SCALINGS, NetworkInputs
-
-#: Parameters the harness sets for every fit; a suite file may not set them.
-HARNESS_PARAMS = frozenset({"random_state", "device"})
+from bench.encoders.params import Params
+from bench.encoders.trainer import TrainConfig, Trained, apply
+from bench.preprocess import NetworkInputs
 
 
-class Encoder:
-    """Base class: parameter handling, validation helpers and the fitted-state check."""
-
-    name: ClassVar[str] = "encoder"
-    supervised: ClassVar[bool] = False
-
-    @classmethod
-    def param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY]
-
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.param_names()}
-
-    def set_params(self, **params: Any) -> Encoder:
-        unknown = set(params) - set(self.param_names())
-        if unknown:
-            raise EncoderError(
-                f"unknown parameter(s) {sorted(unknown)}; valid: {', '.join(self.param_names())}",
-                where=f"encoder {self.name!r}",
-            )
-        for key, value in params.items():
-            setattr(self, key, value)
-        return self
-
-    #: How a supervised encoder avoids leakage (a constructor parameter there); empty otherwise.
-    mode: str = ""
+class Encoder(Params):
+    """Base class: the fit/transform protocol and the fitted-state check; parameters and their
+    validation come from the encoder's dataclass in :mod:`bench.encoders.params`."""
 
     #: Positions of the ``fit_transform`` rows whose embeddings a downstream model may train on;
     #: ``None`` means all of them (only the ``holdout`` mode of ``mlp`` keeps some rows back).
     downstream_rows_: np.ndarray | None = None
-
-    def validate_params(self) -> None:
-        """Raise :class:`EncoderError` on an invalid parameter (called by ``fit``)."""
 
     def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
         raise NotImplementedError
@@ -84,30 +54,6 @@ class Encoder:
     def _check_fitted(self) -> None:
         if not hasattr(self, "n_embedding_"):
             raise RuntimeError(f"encoder {self.name!r} is not fitted; call fit() first")
-
-    def _fail(self, message: str) -> EncoderError:
-        return EncoderError(message, where=f"encoder {self.name!r}")
-
-    def _check_int(self, key: str, low: int, high: int | None = None) -> None:
-        value = getattr(self, key)
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise self._fail(f"{key} must be an integer, however: {value!r}")
-        if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f">= {low}"
-            raise self._fail(f"{key} must be {bound}, however: {value!r}")
-
-    def _check_float(self, key: str, low: float, high: float, *, closed: bool = True) -> None:
-        value = getattr(self, key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(f"{key} must be a number, however: {value!r}")
-        ok = low <= value <= high if closed else low < value < high
-        if not ok:
-            raise self._fail(f"{key} must be in [{low}, {high}], however: {value!r}")
-
-    def _check_choice(self, key: str, choices: tuple[str, ...]) -> None:
-        value = getattr(self, key)
-        if value not in choices:
-            raise self._fail(f"{key} must be one of {', '.join(choices)}, however: {value!r}")
 
     def _check_rows(self, X: pd.DataFrame, y: np.ndarray | None) -> None:
         if not isinstance(X, pd.DataFrame):
@@ -138,16 +84,6 @@ class InputSpec:
                           generators=generators)
 
 
-@dataclass(frozen=True)
-class FitPlan:
-    """What a torch encoder needs trained: networks (``objective``) for ``members``' rows."""
-
-    objective: Objective
-    config: TrainConfig
-    source: Source
-    members: list[Member]
-
-
 class TorchEncoder(Encoder):
     """Shared plumbing for torch encoders: input preprocessing, validation, the fit protocol."""
 
@@ -155,55 +91,22 @@ class TorchEncoder(Encoder):
     bottleneck: ClassVar[bool] = True
 
     def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
-        from bench.encoders.many import fit_transform_many
-
         fit_transform_many([self], [X], [y], task=task, transform=False)[0].unwrap()
         return self
 
     def fit_transform(
         self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None
     ) -> np.ndarray:
-        from bench.encoders.many import fit_transform_many
-
         return fit_transform_many([self], [X], [y], task=task)[0].unwrap()
 
-    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+    def plan_fit(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
               transform: bool) -> FitPlan:
         """Validate, fit the preprocessing, and say which networks to train on which rows."""
         raise NotImplementedError
 
-    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+    def finish_fit(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
         """Keep the trained networks; return the training rows' embeddings when ``transform``."""
         raise NotImplementedError
-
-    # -- validation -------------------------------------------------------------------------
-
-    def _validate_common(self) -> None:
-        self._check_int("latent", 1)
-        hidden = self.hidden
-        if not isinstance(hidden, list | tuple) or not all(
-            isinstance(h, int) and not isinstance(h, bool) and h >= 1 for h in hidden
-        ):
-            raise self._fail(f"hidden must be a list of positive integers, however: {hidden!r}")
-        self._check_int("epochs", 1)
-        self._check_int("batch_size", 1)
-        self._check_int("patience", 1)
-        self._check_float("lr", 0.0, 10.0, closed=False)
-        self._check_float("weight_decay", 0.0, 10.0)
-        self._check_float("dropout", 0.0, 0.95)
-        self._check_float("grad_clip", 0.0, 1e6, closed=False)
-        self._check_float("val_fraction", 0.0, 0.5)
-        self._check_choice("activation", ("relu", "gelu", "silu", "tanh"))
-        self._check_choice("scaling", SCALINGS)
-        self._check_choice("categoricals", ("onehot", "embedding"))
-        self._check_int("categorical_dim", 1, 256)
-        self._check_int("random_state", 0)
-        if not isinstance(self.device, str):
-            raise self._fail(f"device must be a string such as 'cpu' or 'cuda', however: {self.device!r}")
-
-    def _check_bool(self, key: str) -> None:
-        if not isinstance(getattr(self, key), bool):
-            raise self._fail(f"{key} must be true or false, however: {getattr(self, key)!r}")
 
     def _train_config(self) -> TrainConfig:
         return TrainConfig(

@@ -15,12 +15,47 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from bench.encoders.base import Encoder, FitPlan, TorchEncoder
-from bench.encoders.trainer import Member, Trained, train_stacked
+from bench.encoders.trainer import Member, Objective, Source, TrainConfig, Trained, train_stacked
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """What a torch encoder needs trained: networks (``objective``) for ``members``' rows."""
+
+    objective: Objective
+    config: TrainConfig
+    source: Source
+    members: list[Member]
+
+
+@runtime_checkable
+class PlannedFit(Protocol):
+    """An encoder whose fit is networks to train: ``plan_fit`` (validate, preprocess, say which
+    networks to train on which rows), training (here, batched with others), ``finish_fit``."""
+
+    device: str
+
+    def plan_fit(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+                 transform: bool) -> FitPlan: ...
+
+    def finish_fit(self, plan: FitPlan, trained: list[Trained], *,
+                   transform: bool) -> np.ndarray | None: ...
+
+
+class Fittable(Protocol):
+    """Any encoder: the scikit-learn fit/transform protocol."""
+
+    device: str
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None): ...
+
+    def fit_transform(self, X: pd.DataFrame, y: np.ndarray | None = None, *,
+                      task: str | None = None) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -42,7 +77,7 @@ class FitOutcome:
 
 
 def fit_transform_many(
-    encoders: Sequence[Encoder],
+    encoders: Sequence[Fittable],
     Xs: Sequence[pd.DataFrame],
     ys: Sequence[np.ndarray | None],
     *,
@@ -58,8 +93,8 @@ def fit_transform_many(
     for i, encoder in enumerate(encoders):
         start = time.perf_counter()
         try:
-            if isinstance(encoder, TorchEncoder):
-                plans[i] = encoder._plan(Xs[i], ys[i], task, transform=transform)
+            if isinstance(encoder, PlannedFit):
+                plans[i] = encoder.plan_fit(Xs[i], ys[i], task, transform=transform)
             elif transform:
                 results[i] = encoder.fit_transform(Xs[i], ys[i], task=task)
             else:
@@ -75,14 +110,14 @@ def fit_transform_many(
             try:
                 if isinstance(models, Exception):
                     raise models
-                results[i] = encoders[i]._finish(plans[i], models, transform=transform)
+                results[i] = encoders[i].finish_fit(plans[i], models, transform=transform)
             except Exception as exc:  # noqa: BLE001
                 errors[i] = exc
             seconds[i] += time.perf_counter() - start
     return [FitOutcome(results.get(i), errors.get(i), seconds[i]) for i in range(len(encoders))]
 
 
-def _groups(encoders: Sequence[Encoder], plans: dict[int, FitPlan]) -> list[list[int]]:
+def _groups(encoders: Sequence[Fittable], plans: dict[int, FitPlan]) -> list[list[int]]:
     """Encoders whose networks can share a batch: same architecture, training config, device."""
     groups: dict[object, list[int]] = {}
     for i, plan in plans.items():

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -32,14 +31,13 @@ import torch
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from bench.encoders.align import fit_alignment
-from bench.encoders.base import FitPlan, InputSpec, TorchEncoder
+from bench.encoders.base import InputSpec, TorchEncoder
+from bench.encoders.many import FitPlan
 from bench.encoders.nets import StackedSupervisedMLP
+from bench.encoders.params import MLPParams
 from bench.encoders.rng import StepNoise
 from bench.encoders.trainer import Member, Source, Trained
-from bench.schema import Mode
 from bench.seeding import derive_seed
-
-MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA, Mode.NAIVE)
 
 
 @dataclass(frozen=True)
@@ -72,65 +70,14 @@ class Supervised:
         return flat.view(m, b)
 
 
-class MLPEncoder(TorchEncoder):
+class MLPEncoder(MLPParams, TorchEncoder):
     """Supervised: cross-entropy (classification) or MSE on the standardized target."""
 
-    name = "mlp"
-    supervised = True
     bottleneck = False
-
-    def __init__(
-        self,
-        *,
-        latent: int = 8,
-        hidden: list[int] | tuple[int, ...] = (64,),
-        mode: Literal["crossfit", "holdout", "oof-proba", "naive"] = "crossfit",
-        crossfit_folds: int = 5,
-        holdout_fraction: float = 0.5,
-        activation: str = "relu",
-        dropout: float = 0.0,
-        epochs: int = 50,
-        batch_size: int = 256,
-        lr: float = 1e-3,
-        weight_decay: float = 1e-4,
-        patience: int = 8,
-        grad_clip: float = 1.0,
-        val_fraction: float = 0.15,
-        scaling: str = "standard",
-        categoricals: str = "onehot",
-        categorical_dim: int = 4,
-        random_state: int = 0,
-        device: str = "cpu",
-    ) -> None:
-        self.latent = latent
-        self.hidden = hidden
-        self.mode = mode
-        self.crossfit_folds = crossfit_folds
-        self.holdout_fraction = holdout_fraction
-        self.activation = activation
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.grad_clip = grad_clip
-        self.val_fraction = val_fraction
-        self.scaling = scaling
-        self.categoricals = categoricals
-        self.categorical_dim = categorical_dim
-        self.random_state = random_state
-        self.device = device
-
-    def validate_params(self) -> None:
-        self._validate_common()
-        self._check_choice("mode", MODES)
-        self._check_int("crossfit_folds", 2, 20)
-        self._check_float("holdout_fraction", 0.1, 0.9)
 
     # -- fit protocol -----------------------------------------------------------------------
 
-    def _plan(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
+    def plan_fit(self, X: pd.DataFrame, y: np.ndarray | None, task: str | None, *,
               transform: bool) -> FitPlan:
         self.validate_params()
         self._check_rows(X, y)
@@ -166,7 +113,7 @@ class MLPEncoder(TorchEncoder):
                       for j, (keep, held) in enumerate(self._folds(y))]
         return parts
 
-    def _finish(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
+    def finish_fit(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
         self._check_trained(trained)
         self.module_, self.train_result_ = trained[0].net, trained[0].result
         self.n_embedding_ = self._output_width()

@@ -8,8 +8,9 @@ from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
 from bench.encoders.base import Encoder
+from bench.encoders.params import PCAParams
 from bench.encoders.trainer import PARALLEL_MACS
-from bench.preprocess import SCALINGS, NetworkInputs
+from bench.preprocess import NetworkInputs
 
 
 class ProjectionEncoder(Encoder):
@@ -18,13 +19,6 @@ class ProjectionEncoder(Encoder):
     ``latent`` wider than the inputs is clipped to their width (``clip_latent = true``, the
     default) or refused (``clip_latent = false``), as for the autoencoders.
     """
-
-    def validate_params(self) -> None:
-        self._check_int("latent", 1)
-        self._check_choice("scaling", SCALINGS)
-        if not isinstance(self.clip_latent, bool):
-            raise self._fail(f"clip_latent must be true or false, however: {self.clip_latent!r}")
-        self._check_int("random_state", 0)
 
     def fit(self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None):
         self.validate_params()
@@ -58,24 +52,8 @@ class ProjectionEncoder(Encoder):
         raise NotImplementedError
 
 
-class PCAEncoder(ProjectionEncoder):
+class PCAEncoder(PCAParams, ProjectionEncoder):
     """Projection onto the top ``latent`` principal components of the training rows."""
-
-    name = "pca"
-
-    def __init__(self, *, latent: int = 8, whiten: bool = False, scaling: str = "standard",
-                 clip_latent: bool = True, random_state: int = 0, device: str = "cpu") -> None:
-        self.latent = latent
-        self.whiten = whiten
-        self.scaling = scaling
-        self.clip_latent = clip_latent
-        self.random_state = random_state
-        self.device = device
-
-    def validate_params(self) -> None:
-        super().validate_params()
-        if not isinstance(self.whiten, bool):
-            raise self._fail(f"whiten must be true or false, however: {self.whiten!r}")
 
     def _max_width(self, Xt: np.ndarray) -> int:
         return min(Xt.shape)  # PCA has at most min(rows, columns) components

@@ -9,25 +9,16 @@ from __future__ import annotations
 import numpy as np
 from sklearn.random_projection import GaussianRandomProjection
 
+from bench.encoders.params import RPParams
 from bench.encoders.pca import ProjectionEncoder
 
 
-class RandomProjectionEncoder(ProjectionEncoder):
+class RandomProjectionEncoder(RPParams, ProjectionEncoder):
     """``latent`` columns, each a Gaussian random combination of the preprocessed inputs.
 
     scikit-learn's ``GaussianRandomProjection``: entries drawn from N(0, 1/latent), seeded by
     ``random_state``; nothing is learned from the rows but the preprocessing's statistics.
     """
-
-    name = "rp"
-
-    def __init__(self, *, latent: int = 8, scaling: str = "standard", clip_latent: bool = True,
-                 random_state: int = 0, device: str = "cpu") -> None:
-        self.latent = latent
-        self.scaling = scaling
-        self.clip_latent = clip_latent
-        self.random_state = random_state
-        self.device = device
 
     def _fit_projection(self, Xt: np.ndarray) -> None:
         self.projection_ = GaussianRandomProjection(

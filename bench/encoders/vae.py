@@ -16,6 +16,7 @@ import torch
 from bench.encoders.autoencoder import ReconstructingEncoder
 from bench.encoders.base import InputSpec
 from bench.encoders.nets import StackedVAE
+from bench.encoders.params import VAEParams
 from bench.encoders.rng import StepNoise
 
 
@@ -45,56 +46,8 @@ class Variational:
         return (recon - target).pow(2).mean(-1) + self.beta * kl / self.d_target
 
 
-class VAEEncoder(ReconstructingEncoder):
+class VAEEncoder(VAEParams, ReconstructingEncoder):
     """``vae``: Gaussian posterior ``N(mean(x), diag(exp(log_var(x))))``; embeds with the mean."""
-
-    name = "vae"
-
-    def __init__(
-        self,
-        *,
-        latent: int = 8,
-        hidden: list[int] | tuple[int, ...] = (64,),
-        beta: float = 1.0,
-        activation: str = "relu",
-        dropout: float = 0.0,
-        epochs: int = 50,
-        batch_size: int = 256,
-        lr: float = 1e-3,
-        weight_decay: float = 1e-4,
-        patience: int = 8,
-        grad_clip: float = 1.0,
-        val_fraction: float = 0.15,
-        scaling: str = "standard",
-        categoricals: str = "onehot",
-        categorical_dim: int = 4,
-        clip_latent: bool = True,
-        random_state: int = 0,
-        device: str = "cpu",
-    ) -> None:
-        self.latent = latent
-        self.hidden = hidden
-        self.beta = beta
-        self.activation = activation
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.grad_clip = grad_clip
-        self.val_fraction = val_fraction
-        self.scaling = scaling
-        self.categoricals = categoricals
-        self.categorical_dim = categorical_dim
-        self.clip_latent = clip_latent
-        self.random_state = random_state
-        self.device = device
-
-    def validate_params(self) -> None:
-        self._validate_common()
-        self._check_bool("clip_latent")
-        self._check_float("beta", 0.0, 1000.0)
 
     def _objective(self) -> Variational:
         return Variational(

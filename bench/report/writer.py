@@ -7,36 +7,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from bench.errors import BenchError, ConfigError
+import pandas as pd
+
+from bench.errors import BenchError
 from bench.report.content import RunInfo, build_document
 from bench.report.figures import write_figures
+from bench.report.formats import FORMATS
 from bench.report.html import render_html
 from bench.report.latex import render_latex, render_table
 from bench.report.markdown import render_markdown
 from bench.report.tables import FLOAT_FORMAT, csv_tables
-from bench.stats.analysis import Analysis
-
-FORMATS = ("md", "latex", "csv", "html")
-ALIASES = {"markdown": "md", "tex": "latex"}
-
-
-def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
-    """``"md,latex"`` -> ("md", "latex"); unknown names are a :class:`ConfigError`."""
-    items = text.split(",") if isinstance(text, str) else list(text)
-    chosen = []
-    for item in (i.strip().lower() for i in items):
-        if not item:
-            continue
-        name = ALIASES.get(item, item)
-        if name not in FORMATS:
-            raise ConfigError(f"--format: unknown format {item!r}; expected a comma-separated "
-                              f"subset of {', '.join(FORMATS)}")
-        if name not in chosen:
-            chosen.append(name)
-    if not chosen:
-        raise ConfigError(f"--format: expected at least one of {', '.join(FORMATS)}")
-    return tuple(chosen)
+from bench.stats.analysis import Analysis, ReportOptions, analyze
 
 
 def write_report_files(out_dir: Path, analysis: Analysis, info: RunInfo,
@@ -83,3 +66,21 @@ def _write(path: Path, text: str) -> Path:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def write_run_report(out_dir: Path, frame: pd.DataFrame, manifest: dict[str, Any], *,
+                     options: ReportOptions | None = None,
+                     formats: Iterable[str] = FORMATS) -> Path:
+    """Analyse a run's result rows and write its report into ``out_dir``; return ``report.md``
+    (or the first file written).
+
+    ``manifest`` (a run's ``manifest.json``; may be empty) supplies the default primary metrics
+    (the suite's ``[run] metrics``) and, for the citation block, the run's identity, device and
+    software versions. Nothing here imports torch or XGBoost.
+    """
+    config = manifest.get("config") or {}
+    if options is None:
+        metrics = (config.get("run") or {}).get("metrics")
+        options = ReportOptions(metrics=dict(metrics) if metrics else None)
+    info = RunInfo.from_manifest(manifest, suite=str(config.get("name", "")))
+    return write_report_files(out_dir, analyze(frame, options), info, formats)[0]

@@ -1,0 +1,73 @@
+"""Light commands never import torch or XGBoost; ``--help`` imports none of the heavy stack.
+
+Each command runs in a fresh interpreter (what a user's shell does), then reports which heavy
+modules it loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASELINE = Path(__file__).resolve().parent.parent / "results" / "baselines" / "quick-cpu"
+TRAINING = ("torch", "xgboost")
+HEAVY = (*TRAINING, "pandas", "numpy", "scipy", "sklearn", "matplotlib", "duckdb", "pyarrow")
+
+_SCRIPT = f"""
+import json, sys
+from bench.cli import app
+try:
+    app(sys.argv[1:], prog_name="bench")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({{"code": code, "loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
+"""
+
+
+def _loaded(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _SCRIPT, *args], capture_output=True, text=True,
+                          timeout=300)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("light") / "quick-cpu"
+    shutil.copytree(BASELINE, target)
+    return target
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["report", "--help"],
+                                  ["--version"]])
+def test_help_imports_no_heavy_module(args: list[str]) -> None:
+    assert _loaded(*args)["loaded"] == []
+
+
+def test_report_imports_neither_torch_nor_xgboost(run_dir: Path, tmp_path: Path) -> None:
+    result = _loaded("report", str(run_dir), "--format", "md", "--out", str(tmp_path / "r"))
+    assert (result["code"], [m for m in result["loaded"] if m in TRAINING]) == (0, [])
+
+
+def test_query_imports_neither_torch_nor_xgboost(run_dir: Path) -> None:
+    result = _loaded("query", str(run_dir), "SELECT count(*) AS n FROM results")
+    assert (result["code"], [m for m in result["loaded"] if m in TRAINING]) == (0, [])
+
+
+def test_compare_imports_neither_torch_nor_xgboost(run_dir: Path) -> None:
+    result = _loaded("compare", str(BASELINE), str(run_dir))
+    assert (result["code"], [m for m in result["loaded"] if m in TRAINING]) == (0, [])
+
+
+def test_suite_validation_is_torch_free() -> None:
+    script = ("import sys; from bench.suite_loader import load_suite; load_suite('quick'); "
+              "print([m for m in ('torch', 'xgboost') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.stdout.strip() == "[]"
