@@ -11,6 +11,7 @@ Upper bounds keep a typo from starting a multi-GB allocation or a week-long fit:
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -105,10 +106,12 @@ class Params:
             raise self._fail(f"{key} must be true or false, however: {getattr(self, key)!r}")
 
 
-_PARAMS = {"kw_only": True, "eq": False, "repr": False}
+#: The decorator of every parameter class: keyword-only fields, identity equality (fitted
+#: encoders are distinct objects whatever their parameters).
+params_dataclass = functools.partial(dataclass, kw_only=True, eq=False, repr=False)
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class EncoderParams(Params):
     """What every encoder takes: the harness sets both for each fit."""
 
@@ -116,7 +119,7 @@ class EncoderParams(Params):
     device: str = "cpu"
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class ProjectionParams(EncoderParams):
     """``pca`` and ``rp``: a linear map of the preprocessed inputs onto ``latent`` columns."""
 
@@ -131,7 +134,7 @@ class ProjectionParams(EncoderParams):
         self._check_bool("clip_latent")
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class PCAParams(ProjectionParams):
     name: ClassVar[str] = "pca"
 
@@ -142,12 +145,12 @@ class PCAParams(ProjectionParams):
         self._check_bool("whiten")
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class RPParams(ProjectionParams):
     name: ClassVar[str] = "rp"
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class NetworkParams(EncoderParams):
     """What every torch network takes (``ae``, ``dae``, ``vae``, ``mlp``)."""
 
@@ -200,7 +203,7 @@ class NetworkParams(EncoderParams):
                              f"{list(hidden)!r}")
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class AEParams(NetworkParams):
     name: ClassVar[str] = "ae"
 
@@ -211,7 +214,7 @@ class AEParams(NetworkParams):
         self._check_bool("clip_latent")
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class DAEParams(AEParams):
     name: ClassVar[str] = "dae"
 
@@ -228,7 +231,7 @@ class DAEParams(AEParams):
             raise self._fail("needs noise: set swap_noise or gaussian_noise above 0")
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class VAEParams(AEParams):
     name: ClassVar[str] = "vae"
 
@@ -239,7 +242,7 @@ class VAEParams(AEParams):
         self._check_float("beta", 0.0, 1000.0)
 
 
-@dataclass(**_PARAMS)
+@params_dataclass
 class MLPParams(NetworkParams):
     name: ClassVar[str] = "mlp"
     supervised: ClassVar[bool] = True

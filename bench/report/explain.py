@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bench.explain import Explanation
 from bench.report.figures import new_figure
+
+if TYPE_CHECKING:
+    from bench.explain import Explanation
 
 TOP = 15  # inputs listed in the importance table
 

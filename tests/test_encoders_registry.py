@@ -1,0 +1,118 @@
+"""The registry is the one list of encoders: a new one is one file plus one ``register`` line,
+and ``bench run`` and ``bench report`` then handle it with no other change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+from typer.testing import CliRunner
+
+from bench.cli import app
+from bench.encoders import (
+    REGISTRY,
+    check_encoder_params,
+    encoder_mode,
+    encoder_names,
+    make_encoder,
+    register,
+    restricts_rows,
+)
+from bench.errors import ConfigError
+from tests.helpers import write_suite
+from tests.toy_encoder import ToyEncoder, ToyParams
+
+TOY_SUITE = """
+name = "toy"
+[run]
+folds = 2
+seeds = [0]
+encoders = ["toy"]
+[xgboost]
+n_estimators = 10
+max_depth = 2
+early_stopping_rounds = 3
+[encoders.toy]
+latent = 2
+[[datasets]]
+source = "embedded"
+name = "iris"
+"""
+
+
+@pytest.fixture
+def toy_registered():
+    register(ToyParams, "tests.toy_encoder:ToyEncoder")
+    yield
+    REGISTRY.pop("toy")
+
+
+def test_registry_names_are_sorted() -> None:
+    assert encoder_names() == ["ae", "dae", "mlp", "pca", "rp", "vae"]
+
+
+def test_mode_is_known_without_building_the_encoder() -> None:
+    assert encoder_mode("mlp", {}) == "crossfit"
+
+
+def test_variant_mode() -> None:
+    assert encoder_mode("mlp_naive", {"type": "mlp", "mode": "naive"}) == "naive"
+
+
+def test_holdout_restricts_rows() -> None:
+    assert restricts_rows("mlp", {"mode": "holdout"})
+
+
+def test_unsupervised_encoders_do_not_restrict_rows() -> None:
+    assert not any(restricts_rows(name) for name in ("ae", "dae", "vae", "pca", "rp"))
+
+
+def test_epochs_are_bounded() -> None:
+    with pytest.raises(ConfigError, match="epochs must be between 1 and 10000"):
+        check_encoder_params("ae", {"epochs": 10**6})
+
+
+def test_hidden_width_is_bounded() -> None:
+    with pytest.raises(ConfigError, match="allow_large"):
+        check_encoder_params("ae", {"hidden": [100_000_000]})
+
+
+def test_allow_large_lifts_the_bounds() -> None:
+    check_encoder_params("ae", {"hidden": [100_000], "epochs": 20_000, "allow_large": True})
+
+
+def test_patience_is_bounded() -> None:
+    with pytest.raises(ConfigError, match="patience must be between 1 and 1000"):
+        check_encoder_params("mlp", {"patience": 5000})
+
+
+@pytest.mark.parametrize("name", ["ae", "dae", "vae", "mlp", "pca", "rp"])
+def test_sklearn_clone_keeps_parameters(name: str) -> None:
+    encoder = make_encoder(name, {"latent": 3}, random_state=7)
+    assert clone(encoder).get_params(deep=True) == encoder.get_params(deep=True)
+
+
+def test_encoder_in_a_sklearn_pipeline() -> None:
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "b": [1.0, 0.0, 1.0, 0.0, 1.0, 0.0]})
+    pipe = Pipeline([("pca", make_encoder("pca", {"latent": 1}))])
+    assert pipe.fit_transform(X).shape == (6, 1)
+
+
+def test_toy_encoder_is_one_file_plus_one_registry_line(toy_registered) -> None:
+    assert isinstance(make_encoder("toy", {"latent": 2}), ToyEncoder)
+
+
+def test_toy_encoder_runs_and_reports(toy_registered, tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, TOY_SUITE, name="toy")
+    out = tmp_path / "run"
+    runner = CliRunner()
+    result = runner.invoke(app, ["run", str(suite), "--out", str(out), "--quiet", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_parquet(out / "results.parquet")
+    assert sorted(rows.loc[rows["encoder"] == "toy", "feature_set"].unique()) == ["emb", "raw+emb"]
+    report = runner.invoke(app, ["report", str(out), "--format", "md", "--out", str(tmp_path / "r")])
+    assert report.exit_code == 0, report.output
+    assert "toy/emb" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
