@@ -97,7 +97,7 @@ _NAN = float("nan")
 
 @dataclass(frozen=True, kw_only=True)
 class ResultRow:
-    """One result row with every column and its default (metrics NaN until filled in)."""
+    """One result row with every column and its default (metrics NULL until filled in)."""
 
     run_id: str
     config_hash: str
@@ -116,13 +116,16 @@ class ResultRow:
     n_test: int = 0
     n_features: int = 0
     n_embedding: int = 0
-    accuracy: float = _NAN
-    balanced_accuracy: float = _NAN
-    log_loss: float = _NAN
-    roc_auc: float = _NAN
-    rmse: float = _NAN
-    mae: float = _NAN
-    r2: float = _NAN
+    # Metrics: None (NULL in parquet and DuckDB) where the metric does not apply to the task or
+    # was not computed (a failed row); NaN only where computing it failed (e.g. ROC AUC of a
+    # test fold with one class), which the report counts.
+    accuracy: float | None = None
+    balanced_accuracy: float | None = None
+    log_loss: float | None = None
+    roc_auc: float | None = None
+    rmse: float | None = None
+    mae: float | None = None
+    r2: float | None = None
     encoder_fit_s: float = _NAN
     xgb_fit_s: float = _NAN
     predict_s: float = _NAN
@@ -146,7 +149,7 @@ def result_schema() -> Any:
     import pyarrow as pa
 
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
-             "int | None": pa.int64()}
+             "int | None": pa.int64(), "float | None": pa.float64()}
     return pa.schema([(f.name, types[str(f.type)]) for f in dataclasses.fields(ResultRow)],
                      metadata={VERSION_KEY.decode(): str(SCHEMA_VERSION)})
 

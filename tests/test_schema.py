@@ -54,9 +54,14 @@ def test_new_row_has_every_column() -> None:
     assert tuple(new_row(RUN, KEY)) == COLUMNS
 
 
-def test_new_row_defaults_metrics_to_nan() -> None:
+def test_new_row_defaults_metrics_to_null() -> None:
     row = new_row(RUN, KEY)
-    assert all(row[m] != row[m] for m in METRIC_COLUMNS)
+    assert [row[m] for m in METRIC_COLUMNS] == [None] * len(METRIC_COLUMNS)
+
+
+def test_null_metrics_are_null_in_parquet() -> None:
+    table = pa.Table.from_pylist([new_row(RUN, KEY, accuracy=0.5)], schema=RESULT_SCHEMA)
+    assert table.column("rmse").null_count == 1
 
 
 def test_new_row_fills_key_and_run_fields() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -36,18 +39,32 @@ def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
     if parts:
         files = ", ".join(_quote(p) for p in parts)
         keys = ", ".join(KEY_COLUMNS)
-        con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}], "
-                    f"filename = true)")
+        con.execute(f"CREATE VIEW parts AS "
+                    f"{_applicable_only(f'read_parquet([{files}], filename = true)')}")
         con.execute(f"CREATE VIEW results AS SELECT * EXCLUDE (filename, _rank) FROM ("
                     f"SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY filename DESC) "
                     f"AS _rank FROM parts) WHERE _rank = 1")
     elif (run_dir / RESULTS).exists():
         check_file_version(run_dir / RESULTS)
-        con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet({_quote(run_dir / RESULTS)})")
+        source = f"read_parquet({_quote(run_dir / RESULTS)})"
+        con.execute(f"CREATE VIEW results AS {_applicable_only(source)}")
         con.execute("CREATE VIEW parts AS SELECT * FROM results")
     else:
         raise BenchError("no results yet (no parts, no results.parquet)", where=str(run_dir))
     return con
+
+
+def _applicable_only(source: str) -> str:
+    """``SELECT *`` from ``source`` with every metric that does not apply to a row's task as
+    NULL: runs written before schema version 2 stored NaN there, which SQL's ``avg`` would
+    propagate; a NaN that remains is a metric that failed to compute."""
+    from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
+
+    cases = [f"CASE WHEN task = 'regression' THEN NULL ELSE {m} END AS {m}"
+             for m in CLASSIFICATION_METRICS]
+    cases += [f"CASE WHEN task = 'regression' THEN {m} ELSE NULL END AS {m}"
+              for m in REGRESSION_METRICS]
+    return f"SELECT * REPLACE ({', '.join(cases)}) FROM {source}"
 
 
 def _quote(path: Path) -> str:
@@ -70,22 +87,38 @@ def query(
         raise BenchError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
     con = connect(run_dir)
     try:
-        frame = con.execute(sql).df()
+        result = con.execute(sql)
+        columns = [d[0] for d in result.description or ()]
+        records = result.fetchall()
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BenchError(f"SQL error: {first}", where="bench query") from None
     if format == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(
+            [columns, *[["" if v is None else v for v in row] for row in records]])
+        typer.echo(buffer.getvalue(), nl=False)
     elif format == "json":
-        typer.echo(json.dumps(json.loads(frame.to_json(orient="records")), indent=2))
+        rows = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in records]
+        typer.echo(json.dumps(rows, indent=2, default=str))
     else:
         from rich.table import Table
 
-        table = Table(*map(str, frame.columns))
-        for row in frame.itertuples(index=False):
+        table = Table(*map(str, columns))
+        for row in records:
             table.add_row(*(_cell(v) for v in row))
         console().print(table)
 
 
 def _cell(value: object) -> str:
+    """NULL (a metric that does not apply) and NaN (one that failed) are told apart."""
+    if value is None:
+        return "NULL"
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _json_value(value: object) -> object:
+    """JSON has no NaN: a failed metric becomes the string "NaN", a NULL becomes null."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    return value
