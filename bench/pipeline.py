@@ -12,7 +12,6 @@ from typing import Any, Literal, Protocol
 
 import pandas as pd
 
-from bench import __version__
 from bench.config import Suite
 from bench.device import DeviceInfo
 from bench.environment import environment
@@ -23,6 +22,7 @@ from bench.report.writer import write_run_report
 from bench.runner import ItemResult, RunContext
 from bench.schema import SCHEMA_VERSION, UNIT_COLUMNS, Status
 from bench.store import RunStore
+from bench.version import __version__
 
 
 class Progress(Protocol):

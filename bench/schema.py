@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from bench.errors import ConfigError
+
 #: Written into ``manifest.json`` and every parquet file's metadata; see ``bench.store``.
 SCHEMA_VERSION = 1
 VERSION_KEY = b"bench_schema_version"
@@ -200,3 +202,22 @@ def error_row(run: RunFields, key: RowKey, exc: BaseException | str, *, mode: st
 
 def row_key(row: dict[str, Any]) -> RowKey:
     return RowKey(*(row[c] for c in KEY_COLUMNS))
+
+
+def parse_metrics(text: str | None) -> dict[str, str]:
+    """``"log_loss,mae"`` -> {"classification": "log_loss", "regression": "mae"}."""
+    chosen: dict[str, str] = {}
+    for name in (t.strip() for t in (text or "").split(",")):
+        if not name:
+            continue
+        if name in CLASSIFICATION_METRICS:
+            family = "classification"
+        elif name in REGRESSION_METRICS:
+            family = "regression"
+        else:
+            raise ConfigError(f"--metric: unknown metric {name!r}; expected one of "
+                              f"{', '.join(CLASSIFICATION_METRICS + REGRESSION_METRICS)}")
+        if family in chosen and chosen[family] != name:
+            raise ConfigError(f"--metric: two {family} metrics given ({chosen[family]}, {name})")
+        chosen[family] = name
+    return chosen

@@ -106,9 +106,10 @@ def test_unit_timeout_kills_the_unit_and_the_suite_goes_on(tmp_path: Path) -> No
         [xgboost]
         n_estimators = 10
         [encoders.ae]
-        epochs = 1000000
-        patience = 1000000
+        epochs = 10000
+        patience = 1000
         batch_size = 1
+        allow_large = true
         [encoders.pca]
         latent = 2
         [[datasets]]

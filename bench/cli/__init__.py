@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from bench import __version__
 from bench.cli import compare, datasets, env, explain, fetch, query, report, run
+from bench.version import DISTRIBUTION, __version__
 
 app = typer.Typer(
     name="bench",
@@ -26,7 +26,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"bench (embedbench) {__version__}")
+        typer.echo(f"bench ({DISTRIBUTION}) {__version__}")
         raise typer.Exit(0)
 
 

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
-from bench.errors import ConfigError
 from bench.report.formats import FORMATS, parse_formats
-from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS, parse_metrics
 
 
 @user_errors
@@ -45,22 +44,3 @@ def report(
     options = ReportOptions(metrics=metrics, baseline=baseline, alpha=alpha, rope=rope)
     path = write_run_report(out or run_dir, frame, manifest, options=options, formats=formats)
     console().print(f"report: {path}")
-
-
-def parse_metrics(text: str | None) -> dict[str, str]:
-    """``"log_loss,mae"`` -> {"classification": "log_loss", "regression": "mae"}."""
-    chosen: dict[str, str] = {}
-    for name in (t.strip() for t in (text or "").split(",")):
-        if not name:
-            continue
-        if name in CLASSIFICATION_METRICS:
-            family = "classification"
-        elif name in REGRESSION_METRICS:
-            family = "regression"
-        else:
-            raise ConfigError(f"--metric: unknown metric {name!r}; expected one of "
-                              f"{', '.join(CLASSIFICATION_METRICS + REGRESSION_METRICS)}")
-        if family in chosen and chosen[family] != name:
-            raise ConfigError(f"--metric: two {family} metrics given ({chosen[family]}, {name})")
-        chosen[family] = name
-    return chosen
