@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.device import cpu_name
+from bench.version import DISTRIBUTION
 
-PACKAGES = ("embedbench", "torch", "xgboost", "numpy", "pandas", "scikit-learn", "scipy",
+PACKAGES = (DISTRIBUTION, "torch", "xgboost", "numpy", "pandas", "scikit-learn", "scipy",
             "pyarrow", "openml", "pydantic", "typer", "rich")
 
 
