@@ -53,3 +53,10 @@ def baseline(session: nox.Session) -> None:
         shutil.copy2(run_dir / name, target / name)
     shutil.rmtree(run_dir.parent, ignore_errors=True)
     session.log(f"baseline refreshed in {target}")
+
+
+@nox.session
+def gpu(session: nox.Session) -> None:
+    """The one GPU check (scripts/gpu-check.sh): pytest -m gpu, GPU benchmarks, a CUDA suite run;
+    writes gpu-evidence.json. `nox -s gpu -- --dry-run` runs its steps on the CPU, tiny."""
+    session.run("bash", "scripts/gpu-check.sh", *session.posargs, external=True)
