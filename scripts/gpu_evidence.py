@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-GPU_TEST_MODULES = ("tests/test_batched.py", "tests/test_encoders.py")
+GPU_TEST_MODULES = ("tests/test_batched.py", "tests/test_encoders.py",
+                    "tests/test_encoders_torch_pca.py")
 
 
 def main() -> int:
