@@ -76,9 +76,14 @@ def test_an_openml_suite_entry_expands_into_its_shipped_tasks(tmp_path: Path) ->
     assert len(suite.datasets) == 72
 
 
-def test_expanded_entries_are_tasks(tmp_path: Path) -> None:
+def test_expanded_entries_are_openml_entries(tmp_path: Path) -> None:
     suite = load_suite(write_suite(tmp_path, '[[datasets]]\nsource = "openml"\nsuite = "cc18"\n'))
-    assert all(isinstance(s, OpenMLSpec) and s.task is not None for s in suite.datasets)
+    assert {type(s) for s in suite.datasets} == {OpenMLSpec}
+
+
+def test_expanded_entries_are_the_shipped_tasks_in_order(tmp_path: Path) -> None:
+    suite = load_suite(write_suite(tmp_path, '[[datasets]]\nsource = "openml"\nsuite = "cc18"\n'))
+    assert [s.task for s in suite.datasets[:4]] == [3, 6, 11, 12]
 
 
 def test_a_task_type_that_filters_out_every_task_is_an_error(tmp_path: Path) -> None:
