@@ -75,9 +75,9 @@ def test_mode_of_a_suite_variant_is_its_mode(ctx: RunContext) -> None:
     assert ctx.mode_of("mlp_holdout") == "holdout"
 
 
-def test_new_row_carries_the_run_fields(ctx: RunContext, job: DatasetJob) -> None:
-    row = ctx.new_row(job.items[0].key("pca", "emb"))
-    assert (row["run_id"], row["config_hash"], row["suite"]) == ("r", "h", "runner")
+@pytest.mark.parametrize(("column", "value"), [("run_id", "r"), ("config_hash", "h"), ("suite", "runner")])
+def test_new_row_carries_the_run_fields(ctx: RunContext, job: DatasetJob, column: str, value: str) -> None:
+    assert ctx.new_row(job.items[0].key("pca", "emb"))[column] == value
 
 
 def test_error_row_records_the_exception(ctx: RunContext, job: DatasetJob) -> None:
