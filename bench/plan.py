@@ -28,8 +28,10 @@ class WorkItem:
     """One (dataset, repeat, fold, seed): raw once, then every encoder on the same split.
 
     ``restricted`` lists the encoders with which XGBoost trains on part of the training fold only
-    (``mlp`` in ``holdout`` mode); each of them also gets a ``raw`` row of its own, trained on
-    exactly those rows (key ``(..., encoder, "raw")``), for a fair comparison.
+    (``mlp`` in ``holdout`` mode), when the suite asks for ``raw`` rows: each of them gets a
+    ``raw`` row of its own, trained on exactly those rows (key ``(..., encoder, "raw")``), for a
+    fair comparison. That row belongs to the encoder, not to ``feature_sets``: a unit job of the
+    encoder (:meth:`DatasetJob.units`) leaves the shared ``raw`` out of ``feature_sets`` but keeps it.
     """
 
     dataset: str
@@ -51,8 +53,8 @@ class WorkItem:
 
     def encoder_keys(self, encoder: str) -> list[RowKey]:
         """The rows encoder ``encoder`` produces for this item."""
-        sets = [fs for fs in self.feature_sets
-                if fs != FeatureSet.RAW or encoder in self.restricted]
+        own_raw = [FeatureSet.RAW] if encoder in self.restricted else []
+        sets = own_raw + [fs for fs in self.feature_sets if fs != FeatureSet.RAW]
         return [self.key(encoder, fs) for fs in sets]
 
     def key(self, encoder: str, feature_set: str) -> RowKey:
@@ -150,7 +152,8 @@ def make_plan(suite: Suite, *, options: OpenMLOptions | None = None) -> Plan:
     grids = split_grids(suite, options)
     needs_encoder = any(fs != "raw" for fs in run.feature_sets)
     encoders = tuple(run.encoders) if needs_encoder else ()
-    restricted = tuple(e for e in encoders if restricts_rows(e, suite.encoders.get(e, {})))
+    restricted = tuple(e for e in encoders if FeatureSet.RAW in run.feature_sets
+                       and restricts_rows(e, suite.encoders.get(e, {})))
     items = tuple(
         WorkItem(label, i, r, f, s, encoders, tuple(run.feature_sets), restricted)
         for i, label in enumerate(labels)

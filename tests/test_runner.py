@@ -1,0 +1,179 @@
+"""bench.runner: one dataset job on real data, real encoders and real XGBoost (tiny settings)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from bench.config import Suite
+from bench.device import resolve_device
+from bench.plan import DatasetJob, make_plan
+from bench.runner import RunContext, load_job_data, prepare, run_job, torch_threads
+from bench.schema import NO_ENCODER, TIMING_COLUMNS, Mode, Status, row_key
+from bench.suite_loader import load_suite
+from tests.helpers import write_suite
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Suite:
+    return load_suite(write_suite(tmp_path_factory.mktemp("runner"), """
+        name = "runner"
+        [run]
+        folds = 2
+        seeds = [0]
+        encoders = ["pca", "mlp_holdout"]
+        [xgboost]
+        n_estimators = 10
+        max_depth = 2
+        early_stopping_rounds = 3
+        [encoders.pca]
+        latent = 2
+        [encoders.mlp_holdout]
+        type = "mlp"
+        mode = "holdout"
+        latent = 2
+        hidden = [4]
+        epochs = 2
+        [[datasets]]
+        source = "embedded"
+        name = "iris"
+        """))
+
+
+@pytest.fixture(scope="module")
+def ctx(suite: Suite) -> RunContext:
+    return RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
+
+
+@pytest.fixture(scope="module")
+def job(suite: Suite) -> DatasetJob:
+    return replace(make_plan(suite).jobs()[0], items=make_plan(suite).items[:1])
+
+
+@pytest.fixture(scope="module")
+def rows(job: DatasetJob, ctx: RunContext) -> dict:
+    """The one item's rows by key (the whole item in one job)."""
+    return {row_key(r): r for result in run_job(job, ctx) for r in result.rows}
+
+
+def _same(a: dict, b: dict) -> dict:
+    """Every column except the timings."""
+    return {c: (a[c], b[c]) for c in a if c not in TIMING_COLUMNS and a[c] != b[c]
+            and not (isinstance(a[c], float) and np.isnan(a[c]) and np.isnan(b[c]))}
+
+
+# -- RunContext ------------------------------------------------------------------------------
+
+def test_mode_of_the_encoder_free_row_is_none(ctx: RunContext) -> None:
+    assert ctx.mode_of(NO_ENCODER) == Mode.NONE
+
+
+def test_mode_of_a_suite_variant_is_its_mode(ctx: RunContext) -> None:
+    assert ctx.mode_of("mlp_holdout") == "holdout"
+
+
+@pytest.mark.parametrize(("column", "value"), [("run_id", "r"), ("config_hash", "h"), ("suite", "runner")])
+def test_new_row_carries_the_run_fields(ctx: RunContext, job: DatasetJob, column: str, value: str) -> None:
+    assert ctx.new_row(job.items[0].key("pca", "emb"))[column] == value
+
+
+def test_error_row_records_the_exception(ctx: RunContext, job: DatasetJob) -> None:
+    row = ctx.error_row(job.items[0].key("pca", "emb"), ValueError("bad"))
+    assert row["error"] == "ValueError: bad"
+
+
+# -- preparing a split -----------------------------------------------------------------------
+
+def test_load_job_data_keys_splits_by_repeat_and_fold(job: DatasetJob, ctx: RunContext) -> None:
+    _, splits = load_job_data(job, ctx)
+    assert sorted(splits) == [(0, 0), (0, 1)]
+
+
+def test_prepare_splits_the_training_fold_into_fit_and_validation(
+        job: DatasetJob, ctx: RunContext) -> None:
+    dataset, splits = load_job_data(job, ctx)
+    view = prepare(job.items[0], dataset, splits[(0, 0)], ctx.suite)
+    assert sorted(np.concatenate([view.fit, view.val]).tolist()) == list(range(len(splits[(0, 0)].train)))
+
+
+def test_prepare_keeps_test_rows_out_of_the_training_frame(job: DatasetJob, ctx: RunContext) -> None:
+    dataset, splits = load_job_data(job, ctx)
+    view = prepare(job.items[0], dataset, splits[(0, 0)], ctx.suite)
+    assert set(view.X_train.index).isdisjoint(view.X_test.index)
+
+
+# -- running a job ---------------------------------------------------------------------------
+
+def test_run_job_yields_every_row_key_of_the_item(rows: dict, job: DatasetJob) -> None:
+    assert sorted(rows) == sorted(job.items[0].row_keys())
+
+
+def test_run_job_rows_are_ok(rows: dict) -> None:
+    assert {r["status"] for r in rows.values()} == {Status.OK}
+
+
+def test_the_holdout_raw_row_trains_on_fewer_rows_than_the_shared_raw(rows: dict, job: DatasetJob) -> None:
+    item = job.items[0]
+    own, shared = rows[item.key("mlp_holdout", "raw")], rows[item.key(NO_ENCODER, "raw")]
+    assert own["n_train"] < shared["n_train"]
+
+
+def test_the_holdout_raw_row_trains_on_the_rows_of_its_encoder_rows(rows: dict, job: DatasetJob) -> None:
+    item = job.items[0]
+    assert rows[item.key("mlp_holdout", "raw")]["n_train"] == rows[item.key("mlp_holdout", "emb")]["n_train"]
+
+
+def test_run_job_skips_finished_rows(job: DatasetJob, ctx: RunContext) -> None:
+    item = job.items[0]
+    skip = frozenset(k for k in item.row_keys() if k.encoder != "pca")
+    got = [row_key(r) for result in run_job(job, ctx, skip=skip) for r in result.rows]
+    assert sorted(got) == sorted(item.encoder_keys("pca"))
+
+
+def test_run_job_reports_each_unit(job: DatasetJob, ctx: RunContext) -> None:
+    seen: list[str] = []
+    list(run_job(job, ctx, skip=frozenset(job.items[0].row_keys()), on_unit=seen.append))
+    assert seen == ["iris r0 f0 s0"] * job.items[0].n_units
+
+
+def test_the_first_result_of_a_job_carries_the_dataset_info(job: DatasetJob, ctx: RunContext) -> None:
+    first = next(run_job(job, ctx, skip=frozenset(job.items[0].row_keys())))
+    assert first.dataset_info["content_hash"]
+
+
+@pytest.fixture(scope="module")
+def unit_rows(job: DatasetJob, ctx: RunContext) -> dict:
+    """The same item run as ``--unit-timeout`` runs it: one job per unit."""
+    return {row_key(r): r for unit in job.units() for result in run_job(unit, ctx) for r in result.rows}
+
+
+def test_unit_jobs_give_every_row_key_of_the_item(rows: dict, unit_rows: dict) -> None:
+    """The holdout encoder's own raw row included."""
+    assert sorted(unit_rows) == sorted(rows)
+
+
+def test_unit_jobs_give_the_rows_of_the_whole_item(rows: dict, unit_rows: dict) -> None:
+    assert {k: _same(rows[k], unit_rows[k]) for k in rows} == {k: {} for k in rows}
+
+
+# -- torch threads ---------------------------------------------------------------------------
+
+def test_torch_threads_sets_the_count_inside() -> None:
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+
+
+def test_torch_threads_restores_the_count_after() -> None:
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        pass
+    assert torch.get_num_threads() == before
+
+
+def test_torch_threads_zero_leaves_the_count() -> None:
+    before = torch.get_num_threads()
+    with torch_threads(0):
+        assert torch.get_num_threads() == before
