@@ -118,12 +118,12 @@ def test_unit_timeout_kills_the_unit_and_the_suite_goes_on(tmp_path: Path) -> No
         """)
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
-                                      "--device", "cpu", "--unit-timeout", "2"])
+                                      "--device", "cpu", "--unit-timeout", "15"])
     assert result.exit_code == 1, result.output
     frame = pd.read_parquet(out / "results.parquet")
     timed_out = frame[frame["encoder"] == "ae"]
     assert len(timed_out) == 4 and (timed_out["status"] == "timeout").all()
-    assert (timed_out["error"] == "TimeoutError: unit exceeded --unit-timeout 2 s; its worker "
+    assert (timed_out["error"] == "TimeoutError: unit exceeded --unit-timeout 15 s; its worker "
                                   "process was killed").all()
     assert (timed_out["task"] == "multiclass").all()  # known from the dataset's raw unit
     assert (frame.loc[frame["encoder"] != "ae", "status"] == "ok").sum() == 2 * 3
