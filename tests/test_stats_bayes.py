@@ -54,7 +54,7 @@ def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int,
     sign = 1.0 if higher else -1.0
     pairs = PairedSplits(baseline=base, method=method, repeat=np.repeat(np.arange(repeats), folds),
                          sign=sign, n_train=100.0, n_test=50.0, n_paired_runs=base.size,
-                         n_unpaired_runs=0, n_folds=folds)
+                         n_unpaired_runs=0, n_folds=folds, scale=abs(float(base.mean())))
     (worse, equiv, better), note = correlated_bayes(pairs, rope=rope)
     scale = abs(base.mean())
     ref = baycomp.two_on_single(sign * base / scale, sign * method / scale, rope=rope,
@@ -66,8 +66,9 @@ def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int,
 
 def test_correlated_bayes_says_why_it_cannot_run() -> None:
     def pairs(base, method, repeat, folds=3):
+        scale = abs(float(np.mean(base)))
         return PairedSplits(np.array(base), np.array(method), np.array(repeat), 1.0, 10.0, 5.0,
-                            len(base), 0, folds)
+                            len(base), 0, folds, scale if scale > 0 else math.nan)
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.1, 1.1], [0, 0, 0]), rope=0.01)
     assert all(math.isnan(p) for p in probs) and "zero variance" in note
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.2, 1.0], [0, 0, 1]), rope=0.01)

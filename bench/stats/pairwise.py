@@ -4,7 +4,12 @@ Datasets of different tasks use metrics of different scales (accuracy, RMSE), so
 difference of two methods is not comparable across datasets. Each difference is oriented
 (positive = first method better) and divided by the baseline's mean on that dataset:
 ``sign · (A − B) / |baseline|``. That is the relative improvement of A over B in units of the
-baseline score — a change of units of a metric (RMSE in cm instead of m) leaves it unchanged.
+baseline score — a change of units of a metric (RMSE in cm instead of m) leaves it unchanged; for
+error metrics it is the relative error reduction. Where a fixed-scale metric's baseline is near 0
+(R² ≈ 0) the difference stays absolute (``bench.stats.scores.relative_scale``).
+
+Pairing: A and B are compared on each dataset over the runs (repeat, fold, seed) where both
+succeeded, never with means over different sets of runs.
 
 - Wilcoxon signed-rank (scipy, ``zero_method="pratt"``; exact p when scipy can: N ≤ 50, no ties
   or zeros), Holm across all pairs (the CD diagram's cliques) or across the comparisons with the
@@ -26,6 +31,7 @@ from scipy import stats
 
 from bench.seeding import derive_seed
 from bench.stats.resampled import holm
+from bench.stats.scores import Scores
 
 
 @dataclass(frozen=True)
@@ -64,20 +70,35 @@ def wilcoxon(differences: np.ndarray, first: str = "a", second: str = "b") -> Wi
                           exact, median, note)
 
 
-def relative_to_baseline(means: pd.DataFrame, signs: pd.Series, baseline: str) -> pd.DataFrame:
-    """dataset × method: sign · (method − baseline) / |baseline| (NaN where undefined)."""
-    base = means[baseline]
-    scale = base.abs().where(base.abs() > 0)
-    return means.sub(base, axis=0).mul(signs.reindex(means.index), axis=0).div(scale, axis=0)
+def relative_to_baseline(scores: Scores) -> pd.DataFrame:
+    """dataset × method: sign · (method − baseline) / scale, each method paired with the
+    baseline on the runs where both succeeded (NaN where there are none)."""
+    values = [[scores.relative_difference(d, m, scores.baseline) for m in scores.methods]
+              for d in scores.datasets]
+    return pd.DataFrame(values, index=list(scores.datasets), columns=list(scores.methods),
+                        dtype=float)
+
+
+def paired_differences(scores: Scores, datasets: tuple[str, ...],
+                       ) -> dict[tuple[str, str], np.ndarray]:
+    """(A, B) -> relative difference A − B per dataset, each on the runs where both succeeded
+    (datasets where they share no run are left out)."""
+    out = {}
+    for a, b in combinations(scores.methods, 2):
+        d = np.array([scores.relative_difference(name, a, b) for name in datasets], dtype=float)
+        out[(a, b)] = d[np.isfinite(d)]
+    return out
 
 
 def pairwise_wilcoxon(relative: pd.DataFrame) -> tuple[WilcoxonResult, ...]:
     """All pairs of methods (columns), Holm-adjusted over the pairs; NaN rows are dropped pairwise."""
-    rows = []
-    for a, b in combinations(relative.columns, 2):
-        d = (relative[a] - relative[b]).dropna().to_numpy()
-        rows.append(wilcoxon(d, a, b))
-    return _holm_rows(rows)
+    return wilcoxon_pairs({(a, b): (relative[a] - relative[b]).dropna().to_numpy()
+                           for a, b in combinations(relative.columns, 2)})
+
+
+def wilcoxon_pairs(differences: dict[tuple[str, str], np.ndarray]) -> tuple[WilcoxonResult, ...]:
+    """A Wilcoxon test per pair of its differences, Holm-adjusted over the pairs."""
+    return _holm_rows([wilcoxon(d, a, b) for (a, b), d in differences.items()])
 
 
 def versus_baseline(relative: pd.DataFrame, baseline: str) -> tuple[WilcoxonResult, ...]:
