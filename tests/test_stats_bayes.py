@@ -87,10 +87,19 @@ def test_wilcoxon_matches_scipy(values: list[float]) -> None:
     if np.all(d == 0):
         assert math.isnan(res.p_value) and "zero" in res.note
         return
-    ref = stats.wilcoxon(d, zero_method="pratt")
+    method = "exact" if res.exact else "asymptotic"  # what the report says it used
+    ref = stats.wilcoxon(d, zero_method="pratt", method=method)
     assert res.p_value == pytest.approx(ref.pvalue, abs=1e-9)
     assert res.statistic == pytest.approx(ref.statistic, abs=1e-9)
     assert 0.0 <= res.p_value <= 1.0
+
+
+def test_wilcoxon_with_ties_or_zeros_is_the_normal_approximation() -> None:
+    d = np.array([0.0, 0.01, -0.02, 0.03, 0.03, 0.05, 0.06, -0.01, 0.02, 0.04, 0.07, 0.08, 0.09])
+    res = wilcoxon(d)
+    assert not res.exact
+    ref = stats.wilcoxon(d, zero_method="pratt", method="asymptotic")
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
 
 
 def test_wilcoxon_small_n_is_exact_and_says_so() -> None:

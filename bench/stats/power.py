@@ -88,9 +88,13 @@ def t_power(effect: float, *, sd: float, n_splits: int, ratio: float, alpha: flo
     """Power of the two-sided corrected resampled t-test at a true mean difference ``effect``."""
     df = n_splits - 1
     critical = float(stats.t.ppf(1 - alpha / 2, df))
-    nc = effect / (sd * math.sqrt(1.0 / n_splits + ratio))
-    # P(T < −c | nc) = P(T > c | −nc): scipy's nct.cdf returns NaN far in the tail for df = 1.
-    return float(stats.nct.sf(critical, df, nc) + stats.nct.sf(critical, df, -nc))
+    return _power_at(effect / (sd * math.sqrt(1.0 / n_splits + ratio)), df, critical)
+
+
+def _power_at(nc: float, df: int, critical: float) -> float:
+    """P(|T| > critical) for T noncentral t(df, nc). P(T < −c | nc) = P(T > c | −nc): scipy's
+    nct.cdf returns NaN far in the tail for df = 1."""
+    return float(np.sum(stats.nct.sf(critical, df, [nc, -nc])))
 
 
 def t_detectable_effect(*, sd: float, n_splits: int, ratio: float, alpha: float,
@@ -99,14 +103,22 @@ def t_detectable_effect(*, sd: float, n_splits: int, ratio: float, alpha: float,
     if n_splits < 2 or not (sd > 0 and math.isfinite(sd)) or not (ratio >= 0):
         return math.nan
     se = sd * math.sqrt(1.0 / n_splits + ratio)
+    nc = _detectable_noncentrality(n_splits - 1, alpha, power)
+    return nc * se
+
+
+@lru_cache(maxsize=256)
+def _detectable_noncentrality(df: int, alpha: float, power: float) -> float:
+    """The noncentrality at which the two-sided t-test with ``df`` has ``power``."""
+    critical = float(stats.t.ppf(1 - alpha / 2, df))
 
     def gap(nc: float) -> float:
-        return t_power(nc * se, sd=sd, n_splits=n_splits, ratio=ratio, alpha=alpha) - power
+        return _power_at(nc, df, critical) - power
 
     high = 1.0
     while gap(high) < 0:
         high *= 2.0
-    return float(optimize.brentq(gap, 0.0, high, xtol=1e-10)) * se
+    return float(optimize.brentq(gap, 0.0, high, xtol=1e-12))
 
 
 def signed_rank_null(n: int) -> np.ndarray:

@@ -118,11 +118,13 @@ class Scores:
 
     def scale(self, dataset: str) -> Scale:
         """Unit of the dataset's differences, from the baseline's mean over its runs."""
-        runs = self.by_dataset.get(dataset)
-        if runs is None or self.baseline not in runs.columns:
-            return Scale(math.nan, False)
-        return relative_scale(self.metrics[dataset],
-                              runs.split_mean(runs.values[:, runs.columns[self.baseline]]))
+        return self._scales.get(dataset, Scale(math.nan, False))
+
+    @cached_property
+    def _scales(self) -> dict[str, Scale]:
+        return {d: relative_scale(self.metrics[d],
+                                  runs.split_mean(runs.values[:, runs.columns[self.baseline]]))
+                for d, runs in self.by_dataset.items() if self.baseline in runs.columns}
 
     def paired_means(self, dataset: str, methods: tuple[str, ...]) -> PairedMeans:
         """Mean of each of ``methods`` on the runs where all of them succeeded (seeds averaged
