@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.compare import compare_runs
+from bench.compare import _dataset_checks, compare_runs
 from bench.schema import RESULT_SCHEMA
 from bench.stats.resampled import corrected_resampled_ttest
 from bench.store import RunStore
@@ -134,9 +134,7 @@ def test_a_holdout_encoders_raw_rows_are_their_own_method(tmp_path: Path) -> Non
     assert next(m for m in result.methods if m.method == "mlp_holdout/raw").regression
 
 
-def test_relative_change_falls_back_to_absolute_near_a_zero_r2(tmp_path: Path) -> None:
-    from bench.compare import _dataset_checks
-
+def test_relative_change_falls_back_to_absolute_near_a_zero_r2() -> None:
     rows = pd.DataFrame({"dataset": "d", "method": "raw", "task_base": "regression",
                          "repeat": 0, "fold": [0, 1, 2], "r2_base": [0.01, -0.01, 0.006],
                          "r2_new": [0.02, 0.0, 0.016], "n_train_base": 20, "n_test_base": 10})
