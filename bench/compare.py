@@ -6,12 +6,18 @@ positive is better, is ``d = ±(new − base) / |mean(base)|``. NEW is a regress
 *significantly worse than −tolerance*, a one-sided non-inferiority question:
 
 * per dataset: Nadeau–Bengio corrected resampled t-test of ``d + tolerance`` (H1: mean < 0),
-  p-values adjusted for the number of (dataset, method) tests (Benjamini–Hochberg);
+  with ``d`` first averaged over the seeds of each (repeat, fold) split (seeds reuse the split,
+  so they are not independent resamples) and the method's own n_test/n_train; p-values adjusted
+  for the number of (dataset, method) tests (Benjamini–Hochberg);
 * across datasets, per method: Wilcoxon signed-rank test of the per-dataset mean ``d +
   tolerance`` (H1: median < 0);
 * a key that was ``ok`` in BASELINE and failed in NEW;
 * timing (opt-in, ``time_tolerance``): total fit+predict seconds of a method grew by more than
   that fraction. Off by default: CI machines differ in speed.
+
+Methods are named as in the report (``bench.stats.scores.method_name``): a ``holdout`` encoder's
+own raw rows are the method ``<encoder>/raw``, never part of the shared ``raw`` baseline. Where a
+fixed-scale metric's baseline is near 0 (R² ≈ 0) ``d`` is the absolute change, not a relative one.
 
 Two runs are comparable only if they ran the same config (hash) on the same data (content
 hashes) and have the same keys; otherwise the verdict is "not comparable", with the reasons.
@@ -30,6 +36,7 @@ from scipy import stats
 
 from bench.schema import HIGHER_IS_BETTER, KEY_COLUMNS
 from bench.stats.resampled import corrected_resampled_ttest
+from bench.stats.scores import method_name, relative_scale
 from bench.store import RunStore, load
 
 Verdict = Literal["ok", "regression", "not comparable"]
@@ -47,6 +54,7 @@ class DatasetCheck:
     method: str
     metric: str
     n_pairs: int
+    n_splits: int  # (repeat, fold) splits: the t-test sees one seed-averaged change per split
     baseline: float
     new: float
     change: float  # mean relative change, positive = NEW better
@@ -102,11 +110,6 @@ class Comparison:
 
     def to_json(self) -> dict[str, Any]:
         return _finite(asdict(self) | {"exit_code": self.exit_code})
-
-
-def method_name(encoder: str, feature_set: str) -> str:
-    """``raw`` or ``encoder/feature_set``, as in the report."""
-    return "raw" if feature_set == "raw" else f"{encoder}/{feature_set}"
 
 
 def compare_runs(baseline_dir: Path, new_dir: Path, *, tolerance: float = 0.01,
@@ -187,13 +190,14 @@ def _dataset_checks(ok: pd.DataFrame, metrics: dict[str, str], tolerance: float,
         metric = metrics["regression" if task == "regression" else "classification"]
         b, n = rows[f"{metric}_base"].to_numpy(float), rows[f"{metric}_new"].to_numpy(float)
         sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
-        scale = abs(b.mean()) or 1.0
-        d = sign * (n - b) / scale
-        p = _inferiority_p(d + tolerance, int(rows["n_train_base"].mean()),
-                           int(rows["n_test_base"].mean()))
+        scale = relative_scale(metric, b.mean()).value
+        d = pd.Series(sign * (n - b) / (scale if math.isfinite(scale) else 1.0), index=rows.index)
+        per_split = d.groupby([rows["repeat"], rows["fold"]], sort=True).mean().to_numpy()
+        p = _inferiority_p(per_split + tolerance, float(rows["n_train_base"].mean()),
+                           float(rows["n_test_base"].mean()))
         raw.append({"dataset": dataset, "method": method, "metric": metric, "n_pairs": len(d),
-                    "baseline": float(b.mean()), "new": float(n.mean()),
-                    "change": float(d.mean()), "p_value": p})
+                    "n_splits": len(per_split), "baseline": float(b.mean()),
+                    "new": float(n.mean()), "change": float(per_split.mean()), "p_value": p})
     if not raw:
         return ()
     adjusted = stats.false_discovery_control([r["p_value"] for r in raw], method="bh")
@@ -201,13 +205,13 @@ def _dataset_checks(ok: pd.DataFrame, metrics: dict[str, str], tolerance: float,
                  for r, q in zip(raw, adjusted, strict=True))
 
 
-def _inferiority_p(shifted: np.ndarray, n_train: int, n_test: int) -> float:
+def _inferiority_p(shifted: np.ndarray, n_train: float, n_test: float) -> float:
     """p-value of H1: mean(shifted) < 0 (certain when all values are equal)."""
     if np.ptp(shifted) == 0:
         return 0.0 if shifted[0] < 0 else 1.0
     if len(shifted) < 2:
         return 1.0
-    test = corrected_resampled_ttest(shifted, n_train=max(n_train, 1), n_test=max(n_test, 1),
+    test = corrected_resampled_ttest(shifted, n_train=max(n_train, 1.0), n_test=max(n_test, 1.0),
                                      alternative="less")
     return float(test.p_value)
 

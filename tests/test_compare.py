@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.compare import compare_runs
+from bench.compare import _dataset_checks, compare_runs
 from bench.schema import RESULT_SCHEMA
 from bench.stats.resampled import corrected_resampled_ttest
 from bench.store import RunStore
@@ -26,16 +27,16 @@ Change = Callable[[str, str, int, int], float]
 
 def _run(path: Path, change: Change = lambda *_: 0.0, *, config_hash: str = "h",
          content: str = "c", slower: float = 1.0, drop: int = 0,
-         fail: tuple[str, str] | None = None) -> Path:
+         fail: tuple[str, str] | None = None, methods=METHODS) -> Path:
     """A run whose accuracy is a fixed noisy base value times (1 + change(dataset, method, ...))."""
     rng = np.random.default_rng(0)
     rows = []
     for dataset in DATASETS:
-        for encoder, fs in METHODS:
+        for encoder, fs in methods:
             for fold in range(3):
                 for seed in range(2):
                     base = 0.8 + rng.normal(0, 0.02)
-                    method = "raw" if fs == "raw" else f"{encoder}/{fs}"
+                    method = "raw" if encoder == "none" else f"{encoder}/{fs}"
                     row = {name: None for name in RESULT_SCHEMA.names}
                     row.update(run_id=path.name, config_hash=config_hash, schema_version=1,
                                suite="s", dataset=dataset, task="binary", repeat=0, fold=fold,
@@ -89,17 +90,56 @@ def test_per_dataset_p_value_is_the_corrected_t_test_of_the_shifted_change(tmp_p
     result = compare_runs(_run(tmp_path / "a"), _run(tmp_path / "b", change), tolerance=0.02)
     check = next(c for c in result.datasets if (c.dataset, c.method) == ("d0", "raw"))
     a = _run(tmp_path / "a2")
-    import pandas as pd
-
     base = pd.read_parquet(a / "results.parquet")
     rows = base[(base["dataset"] == "d0") & (base["feature_set"] == "raw")]
     factors = np.array([change("d0", "raw", f, s) for f, s in zip(rows["fold"], rows["seed"],
                                                                   strict=True)])
     b = rows["accuracy"].to_numpy()
-    d = (b * (1 + factors) - b) / abs(b.mean())
-    expected = corrected_resampled_ttest(d + 0.02, n_train=200, n_test=100, alternative="less")
+    d = pd.Series((b * (1 + factors) - b) / abs(b.mean()))
+    per_split = d.groupby(rows["fold"].to_numpy()).mean().to_numpy()  # seeds share the split
+    expected = corrected_resampled_ttest(per_split + 0.02, n_train=200, n_test=100,
+                                         alternative="less")
+    assert check.n_pairs == 6
+    assert check.n_splits == 3
     assert check.p_value == pytest.approx(expected.p_value, rel=1e-9)
     assert check.change == pytest.approx(d.mean(), rel=1e-9)
+
+
+def test_seeds_are_averaged_within_a_split_before_the_t_test(tmp_path: Path) -> None:
+    # Seeds of one split that disagree wildly but average to the same loss on every split: as
+    # 6 independent runs the loss would be uncertain; as 3 splits it is certain (zero variance).
+    def worse(d: str, m: str, f: int, s: int) -> float:
+        return -0.05 + (0.04 if s == 0 else -0.04) if (d, m) == ("d2", "pca/emb") else 0.0
+
+    a = _run(tmp_path / "a", lambda *_: 0.0)
+    result = compare_runs(a, _run(tmp_path / "b", worse))
+    check = next(c for c in result.datasets if (c.dataset, c.method) == ("d2", "pca/emb"))
+    assert check.n_splits == 3
+    assert check.p_value < 0.05
+
+
+def test_a_holdout_encoders_raw_rows_are_their_own_method(tmp_path: Path) -> None:
+    methods = [*METHODS, ("mlp_holdout", "raw"), ("mlp_holdout", "emb")]
+
+    def worse(d: str, m: str, f: int, s: int) -> float:
+        return -0.10 if m == "mlp_holdout/raw" else 0.0
+
+    result = compare_runs(_run(tmp_path / "a", methods=methods),
+                          _run(tmp_path / "b", worse, methods=methods))
+    names = {m.method for m in result.methods}
+    assert names == {"raw", "pca/emb", "mlp_holdout/raw", "mlp_holdout/emb"}
+    raw = next(c for c in result.datasets if (c.dataset, c.method) == ("d0", "raw"))
+    assert raw.n_pairs == 6  # the shared baseline's rows only
+    assert not next(m for m in result.methods if m.method == "raw").regression
+    assert next(m for m in result.methods if m.method == "mlp_holdout/raw").regression
+
+
+def test_relative_change_falls_back_to_absolute_near_a_zero_r2() -> None:
+    rows = pd.DataFrame({"dataset": "d", "method": "raw", "task_base": "regression",
+                         "repeat": 0, "fold": [0, 1, 2], "r2_base": [0.01, -0.01, 0.006],
+                         "r2_new": [0.02, 0.0, 0.016], "n_train_base": 20, "n_test_base": 10})
+    (check,) = _dataset_checks(rows, {"regression": "r2"}, 0.01, 0.05)
+    assert check.change == pytest.approx(0.01)  # absolute, not 0.01 / 0.002 = 500 %
 
 
 def test_noise_within_the_tolerance_passes(tmp_path: Path) -> None:

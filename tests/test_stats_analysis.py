@@ -228,3 +228,72 @@ def test_other_baseline_and_metric() -> None:
     assert a.scores.methods[0] == "pca/raw+emb" and a.scores.metrics["d0"] == "log_loss"
     assert not a.scores.higher_is_better("d0")
     assert a.relative.loc["d0", "raw"] < 0  # raw has the higher loss than pca/raw+emb
+
+
+# -- pairing, fold counts, sizes and scales (issue 11) -----------------------------------------
+
+
+def test_bayesian_test_uses_each_datasets_own_fold_count() -> None:
+    # OpenML-style 10-fold datasets next to 3-fold ones in one suite.
+    mixed = pd.concat([frame(2, folds=10, seeds=1),
+                       frame(2, folds=3, seeds=1, seed=1).replace({"dataset": {"d0": "e0",
+                                                                               "d1": "e1"}})])
+    a = analyze(mixed, FAST)
+    assert a.scores.dataset_folds == {"d0": 10, "d1": 10, "e0": 3, "e1": 3}
+    for dataset in ("d0", "e0", "e1"):
+        c = _row(a, dataset, "ae/emb")
+        assert math.isfinite(c.p_better), (dataset, c.note)
+
+
+def test_corrected_t_test_takes_sizes_from_the_pair() -> None:
+    holdout = (("none", "raw", 0.0), ("ae", "emb", -0.04), ("mlp_h", "emb", 0.0),
+               ("mlp_h", "raw", 0.0))
+    f = frame(3, methods=holdout)
+    f.loc[f["encoder"] == "mlp_h", "n_train"] = 100  # a holdout encoder's XGBoost rows
+    a = analyze(f, FAST)
+    assert "mlp_h/raw" in a.scores.methods  # its own raw rows are not the shared baseline
+    rows = f[f["dataset"] == "d0"].pivot_table(index=["fold", "seed"], columns=["encoder",
+                                                                                 "feature_set"],
+                                               values="accuracy")
+    for method, n_train in ((("ae", "emb"), 200), (("mlp_h", "emb"), 100)):
+        d = (rows[method] - rows[("none", "raw")]).groupby(level="fold").mean().to_numpy()
+        expected = corrected_resampled_ttest(d, n_train=n_train, n_test=100)
+        c = _row(a, "d0", "/".join(method))
+        assert c.statistic == pytest.approx(expected.statistic, rel=1e-12), method
+
+
+def test_across_dataset_statistics_use_only_runs_where_both_methods_succeeded() -> None:
+    f = frame(4, noise=0.0)
+    # ae/emb fails on fold 0 of d0; make raw's fold-0 score on d0 extreme, so a mean over
+    # unpaired runs would flip ae/emb's sign there.
+    failed = (f["dataset"] == "d0") & (f["encoder"] == "ae") & (f["fold"] == 0)
+    f.loc[failed, ["status", "accuracy"]] = ["error", np.nan]
+    f.loc[(f["dataset"] == "d0") & (f["encoder"] == "none") & (f["fold"] == 0), "accuracy"] = 0.1
+    a = analyze(f, FAST)
+    assert a.relative.loc["d0", "ae/emb"] < 0  # ae/emb is 4 % worse on every shared run
+    c = _row(a, "d0", "ae/emb")
+    assert a.relative.loc["d0", "ae/emb"] == pytest.approx(c.relative_difference)
+    assert c.n_unpaired_runs == 2
+    assert "d0" in a.ranks.datasets
+    assert a.ranks.ranks.loc["d0", "ae/emb"] == 3.0  # worst on the runs all methods share
+    assert any("2 run(s) in 1 (dataset, method) comparison(s)" in n for n in a.notes)
+    assert any("4 successful run(s) were left out" in n for n in a.notes)  # raw + pca, fold 0
+
+
+def test_complete_designs_need_no_pairing_note() -> None:
+    a = analyze(frame(3), FAST)
+    assert not any("partner" in n or "left out of them" in n for n in a.notes)
+
+
+def test_a_baseline_near_zero_falls_back_to_absolute_differences() -> None:
+    f = frame(3)
+    f["r2"] = np.where(f["encoder"] == "none", 0.01, 0.03) + 0.001 * f["fold"]
+    a = analyze(f, ReportOptions(metrics={"regression": "r2"}, n_bootstrap=200,
+                                 bayes_samples=2000))
+    assert a.scores.metrics["d2"] == "r2"
+    assert a.relative.loc["d2", "ae/emb"] == pytest.approx(0.02)  # not 0.02 / 0.011 = 182 %
+    c = _row(a, "d2", "ae/emb")
+    assert c.relative_difference == pytest.approx(0.02)
+    assert "not relative" in c.note
+    assert any("d2" in n and "absolute" in n for n in a.notes)
+    assert a.relative.loc["d0", "ae/emb"] == pytest.approx(-0.04, abs=0.02)  # still relative

@@ -54,7 +54,7 @@ def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int,
     sign = 1.0 if higher else -1.0
     pairs = PairedSplits(baseline=base, method=method, repeat=np.repeat(np.arange(repeats), folds),
                          sign=sign, n_train=100.0, n_test=50.0, n_paired_runs=base.size,
-                         n_unpaired_runs=0, n_folds=folds)
+                         n_unpaired_runs=0, n_folds=folds, scale=abs(float(base.mean())))
     (worse, equiv, better), note = correlated_bayes(pairs, rope=rope)
     scale = abs(base.mean())
     ref = baycomp.two_on_single(sign * base / scale, sign * method / scale, rope=rope,
@@ -66,8 +66,9 @@ def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int,
 
 def test_correlated_bayes_says_why_it_cannot_run() -> None:
     def pairs(base, method, repeat, folds=3):
+        scale = abs(float(np.mean(base)))
         return PairedSplits(np.array(base), np.array(method), np.array(repeat), 1.0, 10.0, 5.0,
-                            len(base), 0, folds)
+                            len(base), 0, folds, scale if scale > 0 else math.nan)
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.1, 1.1], [0, 0, 0]), rope=0.01)
     assert all(math.isnan(p) for p in probs) and "zero variance" in note
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.2, 1.0], [0, 0, 1]), rope=0.01)
@@ -86,10 +87,32 @@ def test_wilcoxon_matches_scipy(values: list[float]) -> None:
     if np.all(d == 0):
         assert math.isnan(res.p_value) and "zero" in res.note
         return
-    ref = stats.wilcoxon(d, zero_method="pratt")
-    assert res.p_value == pytest.approx(ref.pvalue, abs=1e-9)
-    assert res.statistic == pytest.approx(ref.statistic, abs=1e-9)
+    ties = np.any(d == 0) or len(np.unique(np.abs(d))) < d.size
     assert 0.0 <= res.p_value <= 1.0
+    ref = stats.wilcoxon(d, zero_method="pratt")
+    assert res.statistic == pytest.approx(ref.statistic, abs=1e-9)
+    if not ties or d.size <= 8:  # scipy: exact, or its permutation test (slow beyond N = 8)
+        assert res.p_value == pytest.approx(ref.pvalue, abs=1e-9)
+
+
+@pytest.mark.parametrize("d", [
+    [0.0, 0.01, -0.02, 0.03, 0.03, 0.05, 0.06, -0.01, 0.02, 0.04],
+    [0.0, 0.0, 0.1, 0.1, -0.1, 0.2, 0.3, 0.3, 0.3, -0.4, 0.5],
+    [0.2, -0.2, 0.2, -0.2, 0.2, 0.2, 0.0, 0.7],
+])
+def test_wilcoxon_with_ties_or_zeros_is_scipys_exact_permutation_test(d: list[float]) -> None:
+    res = wilcoxon(np.array(d))
+    assert res.exact
+    ref = stats.wilcoxon(d, zero_method="pratt", method=stats.PermutationMethod(n_resamples=np.inf))
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_wilcoxon_above_fifty_datasets_is_scipys_normal_approximation() -> None:
+    d = np.round(np.random.default_rng(0).normal(0.1, 1.0, 60), 1)
+    res = wilcoxon(d)
+    assert not res.exact
+    ref = stats.wilcoxon(d, zero_method="pratt", method="asymptotic")
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
 
 
 def test_wilcoxon_small_n_is_exact_and_says_so() -> None:

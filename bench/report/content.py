@@ -24,6 +24,7 @@ from bench.report.document import (
     Preformatted,
     Table,
 )
+from bench.report.sections.power import power_blocks
 from bench.schema import HIGHER_IS_BETTER
 from bench.stats.analysis import Analysis
 from bench.stats.leakage import LeakageAudit
@@ -75,6 +76,7 @@ def build_document(analysis: Analysis, info: RunInfo) -> Document:
     blocks += _summary(analysis)
     blocks += _per_dataset(analysis)
     blocks += _across(analysis)
+    blocks += power_blocks(analysis)
     blocks += leakage_blocks(analysis.leakage)
     blocks += _gaps(analysis)
     blocks += _cite(analysis, info)

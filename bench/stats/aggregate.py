@@ -2,7 +2,9 @@
 
 Normalized score: the relative improvement over the baseline on each dataset,
 ``sign · (method − baseline) / |baseline|`` (relative error reduction for RMSE, log-loss, MAE;
-relative gain for accuracy, AUC, R²), computed from the mean over the paired splits.
+relative gain for accuracy, AUC, R²), computed from the mean over the paired splits; on a dataset
+whose fixed-scale baseline is near 0 (R² ≈ 0) the absolute difference instead
+(``bench.stats.scores.relative_scale``).
 
 - Median and IQM (interquartile mean, the 25 %-trimmed mean; Agarwal et al. 2021, "Deep RL at
   the edge of the statistical precipice") across datasets.
@@ -79,7 +81,8 @@ def _aggregate(scores: Scores, method: str, *, alpha: float,
                                                                         strict=True)])
     poi = np.array([probability_of_improvement(o, b) for o, b in zip(other, base, strict=True)])
     rng = np.random.default_rng(derive_seed("bootstrap", method, n_bootstrap))
-    boot_rel, boot_poi = _bootstrap(base, other, rng, n_bootstrap)
+    absolute = [p.absolute for p in usable]
+    boot_rel, boot_poi = _bootstrap(base, other, absolute, rng, n_bootstrap)
     q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
 
     def estimate(point: float, sample: np.ndarray) -> Estimate:
@@ -95,17 +98,19 @@ def _aggregate(scores: Scores, method: str, *, alpha: float,
     )
 
 
-def _bootstrap(base: list[np.ndarray], other: list[np.ndarray], rng: np.random.Generator,
-               n: int) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap(base: list[np.ndarray], other: list[np.ndarray], absolute: list[bool],
+               rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """n × N matrices of per-dataset relative improvement and P(improvement), datasets and
-    the splits within them resampled with replacement."""
+    the splits within them resampled with replacement (absolute differences where
+    ``absolute``)."""
     n_datasets = len(base)
     rel = np.empty((n, n_datasets))
     poi = np.empty((n, n_datasets))
-    for i, (b, o) in enumerate(zip(base, other, strict=True)):
+    for i, (b, o, plain) in enumerate(zip(base, other, absolute, strict=True)):
         idx = rng.integers(0, b.size, size=(n, b.size))
         bs, os_ = b[idx], o[idx]
-        rel[:, i] = (os_.mean(axis=1) - bs.mean(axis=1)) / np.abs(bs.mean(axis=1))
+        scale = 1.0 if plain else np.abs(bs.mean(axis=1))
+        rel[:, i] = (os_.mean(axis=1) - bs.mean(axis=1)) / scale
         wins = (os_[:, :, None] > bs[:, None, :]) + 0.5 * (os_[:, :, None] == bs[:, None, :])
         poi[:, i] = wins.mean(axis=(1, 2))
     picks = rng.integers(0, n_datasets, size=(n, n_datasets))

@@ -17,11 +17,13 @@ from bench.stats.pairwise import (
     BayesSignedRank,
     WilcoxonResult,
     bayes_signed_rank,
-    pairwise_wilcoxon,
+    paired_differences,
     relative_to_baseline,
     versus_baseline,
+    wilcoxon_pairs,
 )
 from bench.stats.per_dataset import DatasetComparison, compare_on_datasets
+from bench.stats.power import PowerAnalysis, power_analysis
 from bench.stats.ranks import (
     FriedmanResult,
     cliques,
@@ -30,7 +32,7 @@ from bench.stats.ranks import (
     nemenyi_critical_difference,
     rank_matrix,
 )
-from bench.stats.scores import Scores, collect_scores
+from bench.stats.scores import NEAR_ZERO, Scores, collect_scores
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Analysis:
     stds: pd.DataFrame
     counts: pd.DataFrame
     per_dataset: tuple[DatasetComparison, ...]
-    relative: pd.DataFrame  # dataset × method relative improvement over the baseline (means)
+    relative: pd.DataFrame  # dataset × method relative improvement over the baseline (paired)
     versus_baseline: tuple[WilcoxonResult, ...]  # Holm over methods
     bayes: tuple[BayesSignedRank, ...]
     aggregate: tuple[AggregateImprovement, ...]
@@ -88,6 +90,7 @@ class Analysis:
     shortfall: pd.DataFrame  # performance profile input
     result_hash: str
     leakage: LeakageAudit
+    power: PowerAnalysis
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -109,38 +112,45 @@ def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analys
     scores = collect_scores(frame, metrics=opts.metrics, baseline=opts.baseline)
     means = scores.means()
     signs = pd.Series({d: scores.sign(d) for d in scores.datasets}, dtype=float)
-    relative = relative_to_baseline(means, signs, opts.baseline)
+    relative = relative_to_baseline(scores)
     improvements = relative.drop(columns=opts.baseline)
+    per_dataset = compare_on_datasets(scores, alpha=opts.alpha, rope=opts.rope)
+    ranks = rank_analysis(scores, alpha=opts.alpha)
     return Analysis(
         options=opts, scores=scores, means=means, stds=scores.stds(), counts=scores.counts(),
-        per_dataset=compare_on_datasets(scores, alpha=opts.alpha, rope=opts.rope),
+        per_dataset=per_dataset,
         relative=relative,
         versus_baseline=versus_baseline(relative, opts.baseline),
         bayes=tuple(bayes_signed_rank(improvements[m].dropna().to_numpy(), m, rope=opts.rope,
                                       nsamples=opts.bayes_samples)
                     for m in improvements.columns),
         aggregate=aggregate_improvements(scores, alpha=opts.alpha, n_bootstrap=opts.n_bootstrap),
-        ranks=rank_analysis(means, signs, relative, alpha=opts.alpha),
+        ranks=ranks,
         shortfall=performance_profile(means, signs),
         result_hash=result_hash(frame),
         leakage=leakage_audit(frame, metrics=opts.metrics),
-        notes=_notes(scores),
+        power=power_analysis(scores, relative, alpha=opts.alpha),
+        notes=_notes(scores) + pairing_notes(scores, per_dataset, ranks),
     )
 
 
-def rank_analysis(means: pd.DataFrame, signs: pd.Series, relative: pd.DataFrame, *,
-                  alpha: float) -> RankAnalysis:
-    """Ranks, Friedman, Wilcoxon–Holm, Nemenyi and cliques on the complete datasets."""
+def rank_analysis(scores: Scores, *, alpha: float) -> RankAnalysis:
+    """Ranks, Friedman, Wilcoxon–Holm, Nemenyi and cliques on the complete datasets.
+
+    Ranks and Friedman use per dataset the means over the runs where every method succeeded;
+    each Wilcoxon pair uses the runs where both of its methods did."""
+    methods = list(scores.methods)
+    means = pd.DataFrame([scores.paired_means(d, scores.methods).values for d in scores.datasets],
+                         index=list(scores.datasets), columns=methods, dtype=float)
+    signs = pd.Series({d: scores.sign(d) for d in scores.datasets}, dtype=float)
     complete = means.notna().all(axis=1)
-    excluded = {str(d): "missing: " + ", ".join(means.columns[means.loc[d].isna()])
-                for d in means.index[~complete]}
+    excluded = {str(d): _why_excluded(scores, str(d)) for d in means.index[~complete]}
     used = means[complete]
-    methods = list(means.columns)
     ranks = pd.DataFrame(rank_matrix(used.to_numpy(), signs.reindex(used.index).to_numpy() > 0),
                          index=used.index, columns=methods) if len(used) else \
         pd.DataFrame(columns=methods, dtype=float)
     average = ranks.mean(axis=0) if len(used) else pd.Series(np.nan, index=methods)
-    pairs = pairwise_wilcoxon(relative.loc[used.index]) if len(used) else ()
+    pairs = wilcoxon_pairs(paired_differences(scores, tuple(used.index))) if len(used) else ()
     not_different = pd.DataFrame(True, index=methods, columns=methods)
     for r in pairs:
         significant = math.isfinite(r.p_holm) and r.p_holm < alpha
@@ -171,6 +181,38 @@ def result_hash(frame: pd.DataFrame) -> str:
     ordered = frame.sort_values(keys, kind="stable").reindex(columns=sorted(frame.columns))
     text = ordered.to_csv(index=False, float_format="%.17g", lineterminator="\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _why_excluded(scores: Scores, dataset: str) -> str:
+    counts = scores.counts().loc[dataset]
+    missing = [m for m in scores.methods if counts[m] == 0]
+    if missing:
+        return "missing: " + ", ".join(missing)
+    return "no run on which every method succeeded"
+
+
+def pairing_notes(scores: Scores, per_dataset: tuple[DatasetComparison, ...],
+                  ranks: RankAnalysis) -> tuple[str, ...]:
+    """Say where runs were left out for want of a partner, and where differences are absolute."""
+    notes = []
+    unpaired = [c for c in per_dataset if c.n_unpaired_runs]
+    if unpaired:
+        notes.append(
+            f"{sum(c.n_unpaired_runs for c in unpaired)} run(s) in {len(unpaired)} (dataset, "
+            f"method) comparison(s) with `{scores.baseline}` had no successful partner on the "
+            f"same repeat, fold and seed and were left out of those comparisons (per-dataset "
+            f"tests, win/tie/loss, Wilcoxon, Bayesian signed-rank); each pair of methods is "
+            f"compared only on the runs where both succeeded")
+    dropped = sum(scores.paired_means(d, scores.methods).n_dropped for d in ranks.datasets)
+    if dropped:
+        notes.append(f"ranks and the Friedman test use per dataset only the runs where every "
+                     f"method succeeded: {dropped} successful run(s) were left out of them")
+    absolute = [d for d in scores.datasets if scores.scale(d).absolute]
+    if absolute:
+        notes.append(f"on {', '.join(absolute)} the baseline's mean is within {NEAR_ZERO} of 0 "
+                     f"on a fixed-scale metric (e.g. R² ≈ 0), where a relative change is "
+                     f"meaningless: their differences are absolute (metric units), not relative")
+    return tuple(notes)
 
 
 def _notes(scores: Scores) -> tuple[str, ...]:

@@ -4,11 +4,16 @@ Datasets of different tasks use metrics of different scales (accuracy, RMSE), so
 difference of two methods is not comparable across datasets. Each difference is oriented
 (positive = first method better) and divided by the baseline's mean on that dataset:
 ``sign · (A − B) / |baseline|``. That is the relative improvement of A over B in units of the
-baseline score — a change of units of a metric (RMSE in cm instead of m) leaves it unchanged.
+baseline score — a change of units of a metric (RMSE in cm instead of m) leaves it unchanged; for
+error metrics it is the relative error reduction. Where a fixed-scale metric's baseline is near 0
+(R² ≈ 0) the difference stays absolute (``bench.stats.scores.relative_scale``).
 
-- Wilcoxon signed-rank (scipy, ``zero_method="pratt"``; exact p when scipy can: N ≤ 50, no ties
-  or zeros), Holm across all pairs (the CD diagram's cliques) or across the comparisons with the
-  baseline (the summary table).
+Pairing: A and B are compared on each dataset over the runs (repeat, fold, seed) where both
+succeeded, never with means over different sets of runs.
+
+- Wilcoxon signed-rank (``zero_method="pratt"``; for N ≤ 50 the exact p over all sign flips,
+  conditional on ties and zeros, else scipy's normal approximation), Holm across all pairs (the
+  CD diagram's cliques) or across the comparisons with the baseline (the summary table).
 - Bayesian signed-rank test (baycomp ``two_on_multiple``, 1-D) of each method vs the baseline,
   with the same relative ROPE as the per-dataset tests.
 """
@@ -26,6 +31,9 @@ from scipy import stats
 
 from bench.seeding import derive_seed
 from bench.stats.resampled import holm
+from bench.stats.scores import Scores
+
+EXACT_MAX_N = 50  # exact p up to here (as scipy's method="auto"), normal approximation above
 
 
 @dataclass(frozen=True)
@@ -52,32 +60,70 @@ def wilcoxon(differences: np.ndarray, first: str = "a", second: str = "b") -> Wi
     if np.all(d == 0):
         return WilcoxonResult(first, second, n, math.nan, math.nan, math.nan, False, median,
                               "all differences are zero")
-    exact = n <= 50 and not np.any(d == 0) and len(np.unique(np.abs(d))) == n
+    exact = n <= EXACT_MAX_N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scipy warns that exact p is unavailable with ties
-        res = stats.wilcoxon(d, zero_method="pratt")
+        res = stats.wilcoxon(d, zero_method="pratt", method="asymptotic")
+    p_value = signed_rank_permutation_p(d) if exact else float(res.pvalue)
     note = ""
     floor = 2.0 / 2.0**n
     if floor >= 0.05:
         note = f"N = {n}: the smallest attainable p is {floor:.3g}"
-    return WilcoxonResult(first, second, n, float(res.statistic), float(res.pvalue), math.nan,
+    return WilcoxonResult(first, second, n, float(res.statistic), p_value, math.nan,
                           exact, median, note)
 
 
-def relative_to_baseline(means: pd.DataFrame, signs: pd.Series, baseline: str) -> pd.DataFrame:
-    """dataset × method: sign · (method − baseline) / |baseline| (NaN where undefined)."""
-    base = means[baseline]
-    scale = base.abs().where(base.abs() > 0)
-    return means.sub(base, axis=0).mul(signs.reindex(means.index), axis=0).div(scale, axis=0)
+def signed_rank_permutation_p(d: np.ndarray) -> float:
+    """Exact two-sided p of the signed-rank statistic (Pratt) over all 2^m sign flips of the m
+    nonzero differences, conditional on their ranks (ties share the average rank).
+
+    NOTE[DIFF]: what ``scipy.stats.wilcoxon(method="auto")`` computes by enumeration for N ≤ 13
+    with ties or zeros (seconds per call at N = 13), counted here by dynamic programming over the
+    doubled ranks, so it stays exact up to N = 50 in microseconds; without ties or zeros it is
+    scipy's exact distribution. tests/test_stats_bayes.py checks both against scipy.
+    """
+    ranks = stats.rankdata(np.abs(d), method="average")
+    nonzero = d != 0
+    weights = np.rint(2 * ranks[nonzero]).astype(int)
+    observed = int(np.rint(2 * ranks[d > 0].sum()))
+    counts = np.zeros(int(weights.sum()) + 1)
+    counts[0] = 1.0
+    for w in weights:
+        counts[w:] = counts[w:] + counts[:-w].copy()
+    counts /= counts.sum()
+    upper, lower = counts[observed:].sum(), counts[:observed + 1].sum()
+    return float(min(1.0, 2.0 * min(upper, lower)))
+
+
+def relative_to_baseline(scores: Scores) -> pd.DataFrame:
+    """dataset × method: sign · (method − baseline) / scale, each method paired with the
+    baseline on the runs where both succeeded (NaN where there are none)."""
+    values = [[scores.relative_difference(d, m, scores.baseline) for m in scores.methods]
+              for d in scores.datasets]
+    return pd.DataFrame(values, index=list(scores.datasets), columns=list(scores.methods),
+                        dtype=float)
+
+
+def paired_differences(scores: Scores, datasets: tuple[str, ...],
+                       ) -> dict[tuple[str, str], np.ndarray]:
+    """(A, B) -> relative difference A − B per dataset, each on the runs where both succeeded
+    (datasets where they share no run are left out)."""
+    out = {}
+    for a, b in combinations(scores.methods, 2):
+        d = np.array([scores.relative_difference(name, a, b) for name in datasets], dtype=float)
+        out[(a, b)] = d[np.isfinite(d)]
+    return out
 
 
 def pairwise_wilcoxon(relative: pd.DataFrame) -> tuple[WilcoxonResult, ...]:
     """All pairs of methods (columns), Holm-adjusted over the pairs; NaN rows are dropped pairwise."""
-    rows = []
-    for a, b in combinations(relative.columns, 2):
-        d = (relative[a] - relative[b]).dropna().to_numpy()
-        rows.append(wilcoxon(d, a, b))
-    return _holm_rows(rows)
+    return wilcoxon_pairs({(a, b): (relative[a] - relative[b]).dropna().to_numpy()
+                           for a, b in combinations(relative.columns, 2)})
+
+
+def wilcoxon_pairs(differences: dict[tuple[str, str], np.ndarray]) -> tuple[WilcoxonResult, ...]:
+    """A Wilcoxon test per pair of its differences, Holm-adjusted over the pairs."""
+    return _holm_rows([wilcoxon(d, a, b) for (a, b), d in differences.items()])
 
 
 def versus_baseline(relative: pd.DataFrame, baseline: str) -> tuple[WilcoxonResult, ...]:

@@ -5,13 +5,20 @@ seed); unpaired runs (the other side failed) are counted and left out. Seeds reu
 split, so they are not independent resamples: the paired differences are first averaged over
 seeds within each (repeat, fold) split, and the tests see one difference per split
 (J = repeats × folds). Differences are oriented so that positive means "better than the
-baseline", and made relative by dividing by the baseline's mean on the paired runs — which leaves
-the t statistic unchanged and lets one ROPE ("±1 % of the baseline") serve every metric.
+baseline", and made relative by dividing by the baseline's mean on the dataset (relative error
+reduction for error metrics; absolute units where a fixed-scale metric's baseline is near 0, see
+``bench.stats.scores.relative_scale``) — which leaves the t statistic unchanged and lets one ROPE
+("±1 % of the baseline") serve every metric.
+
+The corrected t-test's ``n_test/n_train`` comes from the two methods of the pair, never from
+other methods of the run: a ``holdout`` encoder's rows train XGBoost on about half the rows. Where
+the two sides differ, the larger ratio (the more conservative correction) is used.
 
 - Frequentist: Nadeau–Bengio corrected resampled t-test (two-sided), Holm across datasets,
   separately for each method.
 - Bayesian: baycomp's correlated t-test (``two_on_single`` with ``runs`` = repeats) with the
-  declared ROPE, giving P(worse), P(equivalent), P(better).
+  declared ROPE, giving P(worse), P(equivalent), P(better). It needs complete repeats of the
+  dataset's own fold count (a suite can mix OpenML's 10-fold splits with 3-fold datasets).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import numpy as np
 from scipy import stats
 
 from bench.stats.resampled import corrected_resampled_ttest, holm
-from bench.stats.scores import Scores
+from bench.stats.scores import NEAR_ZERO, Scores
 
 
 @dataclass(frozen=True)
@@ -35,11 +42,13 @@ class PairedSplits:
     method: np.ndarray
     repeat: np.ndarray  # the repeat of each split
     sign: float  # +1 higher is better, -1 lower is better
-    n_train: float  # mean over the paired runs
+    n_train: float  # of the side with the larger n_test/n_train, mean over the paired runs
     n_test: float
     n_paired_runs: int
     n_unpaired_runs: int
-    n_folds: int  # folds of the design (baycomp derives k from the splits per repeat)
+    n_folds: int  # folds of this dataset's design (baycomp derives k from splits per repeat)
+    scale: float  # unit of relative differences: |baseline mean| on the dataset, or 1
+    absolute: bool = False  # True: scale is 1 (baseline near 0 on a fixed-scale metric)
 
     @property
     def differences(self) -> np.ndarray:
@@ -47,10 +56,11 @@ class PairedSplits:
         return self.sign * (self.method - self.baseline)
 
     @property
-    def scale(self) -> float:
-        """|mean of the baseline|, the unit of relative differences (NaN if it is 0)."""
-        s = abs(float(np.mean(self.baseline))) if self.baseline.size else math.nan
-        return s if s > 0 else math.nan
+    def ratio(self) -> float:
+        """n_test / n_train of the Nadeau–Bengio correction (NaN when unknown)."""
+        if not (math.isfinite(self.n_train) and self.n_train > 0 and self.n_test > 0):
+            return math.nan
+        return self.n_test / self.n_train
 
 
 @dataclass(frozen=True)
@@ -94,13 +104,29 @@ def paired_splits(scores: Scores, dataset: str, method: str) -> PairedSplits | N
     split = runs.split[both]
     present, inverse = np.unique(split, return_inverse=True)
     counts = np.bincount(inverse)
+    n_train, n_test = _pair_sizes(runs, both, (scores.baseline, method))
+    scale = scores.scale(dataset)
     return PairedSplits(
         baseline=np.bincount(inverse, weights=base[both]) / counts,
         method=np.bincount(inverse, weights=other[both]) / counts,
         repeat=runs.split_repeat[present], sign=scores.sign(dataset),
-        n_train=float(np.mean(runs.n_train[both])), n_test=float(np.mean(runs.n_test[both])),
-        n_paired_runs=n_both, n_unpaired_runs=n_unpaired, n_folds=len(scores.folds),
+        n_train=n_train, n_test=n_test, n_paired_runs=n_both, n_unpaired_runs=n_unpaired,
+        n_folds=scores.dataset_folds.get(dataset, len(scores.folds)),
+        scale=scale.value, absolute=scale.absolute,
     )
+
+
+def _pair_sizes(runs, rows: np.ndarray, methods: tuple[str, str]) -> tuple[float, float]:
+    """(n_train, n_test) of the pair: per side the mean over ``rows``; the side with the larger
+    n_test/n_train (the more conservative correction) wins."""
+    sides = []
+    for m in methods:
+        col = runs.columns[m]
+        n_train, n_test = np.mean(runs.n_train[rows, col]), np.mean(runs.n_test[rows, col])
+        ratio = n_test / n_train if n_train > 0 else math.inf
+        sides.append((ratio if math.isfinite(ratio) else math.inf, float(n_train), float(n_test)))
+    _, n_train, n_test = max(sides, key=lambda s: s[0])
+    return n_train, n_test
 
 
 def compare_on_datasets(scores: Scores, *, alpha: float, rope: float) -> tuple[DatasetComparison, ...]:
@@ -124,12 +150,14 @@ def _compare_one(scores: Scores, dataset: str, method: str, *, alpha: float,
     notes = []
     if pairs.n_unpaired_runs:
         notes.append(f"{pairs.n_unpaired_runs} unpaired run(s) left out")
-    if not math.isfinite(pairs.n_train) or pairs.n_train <= 0 or pairs.n_test <= 0:
+    if pairs.absolute:
+        notes.append(f"baseline mean within {NEAR_ZERO} of 0: differences in {metric} units, "
+                     "not relative")
+    if not math.isfinite(pairs.ratio):
         test = None
         notes.append("n_train/n_test unknown: t-test not run")
     else:
-        test = corrected_resampled_ttest(d, n_train=round(pairs.n_train),
-                                         n_test=round(pairs.n_test))
+        test = corrected_resampled_ttest(d, n_train=pairs.n_train, n_test=pairs.n_test)
         if test.df < 1:
             notes.append("one split only: no test")
         elif not math.isfinite(test.p_value):

@@ -42,8 +42,8 @@ class ResampledTTest:
 def corrected_resampled_ttest(
     differences: np.ndarray,
     *,
-    n_train: int,
-    n_test: int,
+    n_train: float,
+    n_test: float,
     alternative: str = "two-sided",
 ) -> ResampledTTest:
     """Test whether the mean of the paired ``differences`` (one per resampling run) is zero."""

@@ -5,6 +5,14 @@ encoder-free feature set). A *run* is one (repeat, fold, seed) of a method on a 
 whose status is not ``ok`` are kept apart as failures, ``ok`` rows whose primary metric is NaN
 (e.g. ROC AUC on a test fold with one class) as ``no_value``: both are reported, never silently
 dropped.
+
+Relative normalisation: differences are oriented (positive = better) and divided by the
+baseline's mean on the dataset, ``sign · (method − baseline) / |mean(baseline)|``. For error
+metrics (RMSE, MAE, log-loss; lower is better) that is the relative error reduction, for
+accuracy, AUC and R² the relative gain. A metric whose zero is not a natural origin (R²: 0 is
+the mean predictor) can have a baseline near 0, where a ratio explodes; for such a dataset
+(:data:`FIXED_SCALE_METRICS` with ``|mean(baseline)| < NEAR_ZERO``) the differences stay
+absolute, in metric units, and :func:`relative_scale` says so.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +41,26 @@ from bench.schema import (
 DEFAULT_METRICS = {"classification": "accuracy", "regression": "rmse"}
 REQUIRED_COLUMNS = (*KEY_COLUMNS, "task", "status")
 RUN_KEYS = list(RUN_COLUMNS)
+#: Unit-free metrics bounded above by 1, whose value near 0 makes a relative change meaningless.
+FIXED_SCALE_METRICS = frozenset({"accuracy", "balanced_accuracy", "roc_auc", "r2"})
+NEAR_ZERO = 0.05
+
+
+class Scale(NamedTuple):
+    """The unit of a dataset's differences: ``value`` (|baseline mean|, or 1 when ``absolute``)."""
+
+    value: float  # NaN when undefined (a baseline mean of exactly 0 on a unit-bearing metric)
+    absolute: bool  # True: differences are in metric units, not relative
+
+
+def relative_scale(metric: str, baseline_mean: float) -> Scale:
+    """|baseline mean|; absolute units (1.0) near 0 on a fixed-scale metric; NaN if undefined."""
+    size = abs(float(baseline_mean))
+    if not math.isfinite(size):
+        return Scale(math.nan, False)
+    if metric in FIXED_SCALE_METRICS and size < NEAR_ZERO:
+        return Scale(1.0, True)
+    return Scale(size, False) if size > 0 else Scale(math.nan, False)
 
 
 def method_name(encoder: str, feature_set: str) -> str:
@@ -55,6 +84,7 @@ class Scores:
     metrics: dict[str, str]  # dataset -> primary metric
     tasks: dict[str, str]  # dataset -> task
     runs: pd.DataFrame  # dataset, method, repeat, fold, seed, value, n_train, n_test
+    dataset_folds: dict[str, int]  # dataset -> folds of its own design (OpenML: 10, ...)
     failures: pd.DataFrame  # result rows whose status is not ok
     no_value: pd.DataFrame  # ok rows whose primary metric is NaN
     repeats: tuple[int, ...]
@@ -86,6 +116,37 @@ class Scores:
         return self._grouped().count().unstack("method").reindex(
             index=list(self.datasets), columns=list(self.methods)).fillna(0).astype(int)
 
+    def scale(self, dataset: str) -> Scale:
+        """Unit of the dataset's differences, from the baseline's mean over its runs."""
+        return self._scales.get(dataset, Scale(math.nan, False))
+
+    @cached_property
+    def _scales(self) -> dict[str, Scale]:
+        return {d: relative_scale(self.metrics[d],
+                                  runs.split_mean(runs.values[:, runs.columns[self.baseline]]))
+                for d, runs in self.by_dataset.items() if self.baseline in runs.columns}
+
+    def paired_means(self, dataset: str, methods: tuple[str, ...]) -> PairedMeans:
+        """Mean of each of ``methods`` on the runs where all of them succeeded (seeds averaged
+        within a split first), and how many runs of theirs that left out."""
+        runs = self.by_dataset.get(dataset)
+        nan = np.full(len(methods), np.nan)
+        if runs is None or any(m not in runs.columns for m in methods):
+            return PairedMeans(nan, 0, 0)
+        block = runs.values[:, [runs.columns[m] for m in methods]]
+        common = ~np.isnan(block).any(axis=1)
+        dropped = int((~np.isnan(block[~common])).sum())
+        if not common.any():
+            return PairedMeans(nan, 0, dropped)
+        means = np.array([runs.split_mean(col, common) for col in block.T])
+        return PairedMeans(means, int(common.sum()), dropped)
+
+    def relative_difference(self, dataset: str, first: str, second: str) -> float:
+        """``sign · (first − second) / scale`` on the runs where both succeeded (NaN if none)."""
+        pm = self.paired_means(dataset, (first, second))
+        scale = self.scale(dataset)
+        return self.sign(dataset) * float(pm.values[0] - pm.values[1]) / scale.value
+
     def _grouped(self):
         return self.runs.groupby(["dataset", "method"], sort=True)["value"]
 
@@ -96,15 +157,16 @@ class Scores:
         out = {}
         for dataset, rows in self.runs.groupby("dataset", sort=True):
             wide = rows.pivot(index=RUN_KEYS, columns="method", values="value").sort_index()
-            sizes = rows.groupby(RUN_KEYS)[["n_train", "n_test"]].mean().reindex(wide.index)
+            size = {c: rows.pivot(index=RUN_KEYS, columns="method", values=c)
+                    .reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=float)
+                    for c in ("n_train", "n_test")}
             splits = wide.index.droplevel("seed")
             codes, uniques = pd.factorize(splits, sort=True)
             out[str(dataset)] = DatasetRuns(
                 columns={str(m): i for i, m in enumerate(wide.columns)},
                 values=wide.to_numpy(dtype=float), split=codes,
                 split_repeat=np.array([r for r, _ in uniques]),
-                n_train=sizes["n_train"].to_numpy(dtype=float),
-                n_test=sizes["n_test"].to_numpy(dtype=float))
+                n_train=size["n_train"], n_test=size["n_test"])
         return out
 
 
@@ -116,8 +178,22 @@ class DatasetRuns:
     values: np.ndarray  # runs × methods
     split: np.ndarray  # run -> index of its (repeat, fold) split
     split_repeat: np.ndarray  # split -> its repeat
-    n_train: np.ndarray  # per run
+    n_train: np.ndarray  # runs × methods, like ``values``
     n_test: np.ndarray
+
+    def split_mean(self, column: np.ndarray, rows: np.ndarray | None = None) -> float:
+        """Mean over splits of the seed-averaged values of ``column`` (NaN runs left out)."""
+        use = ~np.isnan(column) if rows is None else rows & ~np.isnan(column)
+        if not use.any():
+            return math.nan
+        _, inverse = np.unique(self.split[use], return_inverse=True)
+        return float(np.mean(np.bincount(inverse, weights=column[use]) / np.bincount(inverse)))
+
+
+class PairedMeans(NamedTuple):
+    values: np.ndarray  # one mean per method asked for
+    n_runs: int  # runs where all of them succeeded
+    n_dropped: int  # their results on runs where another of them did not
 
 
 def collect_scores(
@@ -149,6 +225,8 @@ def collect_scores(
         baseline=baseline, methods=methods, metrics=per_dataset, tasks=tasks, runs=runs,
         failures=_sorted(frame[frame["status"] != "ok"].drop(columns="method")),
         no_value=_sorted(ok[~has_value].drop(columns="method")),
+        dataset_folds={str(d): int(n) for d, n in
+                       frame.groupby("dataset", sort=True)["fold"].nunique().items()},
         repeats=_levels(frame, "repeat"), folds=_levels(frame, "fold"),
         seeds=_levels(frame, "seed"),
     )

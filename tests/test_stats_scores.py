@@ -1,0 +1,42 @@
+"""Scores: the unit of relative differences and paired means."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bench.stats.scores import NEAR_ZERO, Scale, collect_scores, relative_scale
+from tests.test_stats_analysis import frame
+
+
+@pytest.mark.parametrize(("metric", "mean", "expected"), [
+    ("accuracy", 0.8, Scale(0.8, False)),
+    ("rmse", 0.001, Scale(0.001, False)),  # a ratio scale: 0 is a perfect fit, not arbitrary
+    ("log_loss", 0.02, Scale(0.02, False)),
+    ("r2", -0.6, Scale(0.6, False)),
+    ("r2", NEAR_ZERO / 2, Scale(1.0, True)),
+    ("r2", -NEAR_ZERO / 2, Scale(1.0, True)),
+])
+def test_relative_scale(metric: str, mean: float, expected: Scale) -> None:
+    assert relative_scale(metric, mean) == expected
+
+
+def test_relative_scale_undefined() -> None:
+    assert math.isnan(relative_scale("rmse", 0.0).value)
+    assert math.isnan(relative_scale("rmse", math.nan).value)
+
+
+def test_paired_means_average_seeds_within_splits_on_shared_runs() -> None:
+    f = frame(1, folds=3, seeds=2)
+    drop = (f["encoder"] == "ae") & (f["fold"] == 1) & (f["seed"] == 0)
+    f = f[~drop]
+    s = collect_scores(f)
+    pm = s.paired_means("d0", ("raw", "ae/emb"))
+    assert pm.n_runs == 5
+    assert pm.n_dropped == 1  # raw's fold 1, seed 0
+    raw = f[(f["encoder"] == "none") & ~((f["fold"] == 1) & (f["seed"] == 0))]
+    expected = raw.groupby("fold")["accuracy"].mean().mean()
+    assert pm.values[0] == pytest.approx(expected, rel=1e-12)
+    assert np.isnan(s.paired_means("d0", ("raw", "nope")).values).all()
