@@ -100,7 +100,7 @@ def cd_diagram(a: Analysis) -> Figure:
     half = (k + 1) // 2
     lowest = -(0.45 + 0.3 * n_cliques + 0.45 * max(half - 1, 0))  # y of the last label row
     width, unit = 7.0, 0.32  # inches, inches per y unit
-    fig = new_figure(width, (2.15 - lowest) * unit)
+    fig = new_figure(width, (2.4 - lowest) * unit)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     ax.axis("off")
@@ -109,7 +109,7 @@ def cd_diagram(a: Analysis) -> Figure:
     axis_in = max(width - 2 * label_in, 1.5)
     pad = (high - low) * label_in / axis_in
     ax.set_xlim(high + pad, low - pad)  # reversed: rank 1 (best) on the right
-    ax.set_ylim(lowest - 0.35, 1.8)
+    ax.set_ylim(lowest - 0.35, 2.05)
     ax.plot([low, high], [0, 0], color="black", lw=1)
     for t in range(low, high + 1):
         ax.plot([t, t], [0, 0.12], color="black", lw=1)

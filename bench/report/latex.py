@@ -38,6 +38,7 @@ COMBINING_MACRON = "\u0304"
 TEXT_WIDTH_PT = 470.0  # \linewidth of letter paper with 2 cm margins, less a little
 CHAR_PT = 4.6  # average width of a character of the 10-pt body font (digits are 5)
 HEADER_CHARS = 18  # longer column titles wrap onto two or more lines
+SPLIT_FILL = 0.9  # the share of the text width a part of a split table is planned to fill
 PAD_PT = 12.0  # column separation (2 × \tabcolsep)
 WRAP_PT = 170.0  # a left-aligned text column wider than this wraps (e.g. error messages)
 #: Sizes a wide table may use, with their width relative to the 10-pt body; never below 8 pt.
@@ -126,7 +127,9 @@ def layout(table: Table) -> tuple[str, list[Table]]:
             return size, [table]
     size, scale = FONT_SIZES[-1]
     stub = _stub_columns(table)
-    budget = TEXT_WIDTH_PT / scale - sum(_column_width_pt(table, j) for j in range(stub))
+    # A split table keeps a margin: bold cells and ± signs are wider than the estimate.
+    budget = SPLIT_FILL * TEXT_WIDTH_PT / scale - sum(_column_width_pt(table, j)
+                                                      for j in range(stub))
     widths = {j: _column_width_pt(table, j) for j in range(stub, len(table.columns))}
     greedy = _pack(widths, budget)
     balanced = _pack(widths, min(budget, 1.1 * sum(widths.values()) / len(greedy)))

@@ -91,10 +91,13 @@ def _winners_sentence(a: Analysis) -> str:
 
 
 def _losers_sentence(a: Analysis) -> str:
+    """Methods significantly worse than the baseline, briefly: name, median, p (same test)."""
     losers = _by_median([s for s in a.summaries if s.verdict == Verdict.LOSS])[::-1]
     if not losers:
         return ""
-    return f"Significantly worse than `{a.baseline}`: {_named(losers, a)}."
+    named = ", ".join(f"`{s.method}` ({fmt.percent(s.median.value)}, {fmt.p_equals(s.p_holm)})"
+                      for s in losers)
+    return f"Significantly worse than `{a.baseline}` (same test): {named}."
 
 
 def _bayes_sentence(a: Analysis) -> str:
