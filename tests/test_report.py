@@ -225,8 +225,9 @@ def test_wide_latex_table_is_split_not_shrunk() -> None:
     cols = (Column("dataset"), *[Column(f"method {i}", "r") for i in range(12)])
     rows = ((Cell("d0"), *[Cell("0.8512 ± 0.0123") for _ in range(12)]),)
     tex = render_table(Table("wide", "A wide table", cols, rows))
-    assert tex.count(r"\begin{table}") == 2
-    assert tex.count("d0 & ") == 2  # the label column repeats in each part
+    parts = tex.count(r"\begin{table}")
+    assert parts >= 2
+    assert tex.count("d0 & ") == parts  # the label column repeats in each part
 
 
 def test_html_has_contents_and_sticky_headers(report_dir: Path) -> None:
