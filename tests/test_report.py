@@ -237,6 +237,38 @@ def test_html_has_contents_and_sticky_headers(report_dir: Path) -> None:
     assert "thead th { position: sticky; top: 0;" in html
 
 
+#: Reports each table's scroll width and visible width once the page has laid out.
+_OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => {
+  const out = [...document.querySelectorAll('div.scroll')].map(
+    d => d.querySelector('table').id + ':' + d.scrollWidth + ':' + d.clientWidth);
+  document.body.setAttribute('data-overflow', out.join(' '));
+});
+</script>"""
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_html_tables_fit_1400px_with_seven_methods(tmp_path: Path) -> None:
+    methods = (("none", "raw", 0.0), ("ae", "emb", -0.04), ("ae", "raw+emb", 0.0),
+               ("mlp", "emb", 0.02), ("mlp", "raw+emb", 0.01), ("pca", "emb", -0.01),
+               ("pca", "raw+emb", 0.01))
+    rows = frame(8, seed=4, methods=methods)
+    rows["dataset"] = rows["dataset"].map(lambda d: f"{d}_kdd_internet_usage")  # a long name
+    write_report_files(tmp_path, analyze(rows, FAST), INFO, formats=("html",))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    (tmp_path / "probe.html").write_text(page.replace("</body>", _OVERFLOW_PROBE + "</body>"),
+                                         encoding="utf-8")
+    proc = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
+         "--virtual-time-budget=5000", "--dump-dom", (tmp_path / "probe.html").as_uri()],
+        capture_output=True, text=True, timeout=120)
+    widths = re.search(r'data-overflow="([^"]*)"', proc.stdout).group(1).split()
+    means = next(w for w in widths if w.startswith("tab-means:"))
+    _, scroll, visible = means.split(":")
+    assert int(scroll) <= int(visible)
+
+
 def test_edge_case_reports_render(tmp_path: Path) -> None:
     one = frame(1)
     files = write_report_files(tmp_path / "one", analyze(one, FAST), INFO)
