@@ -56,6 +56,26 @@ class Mode(StrEnum):
     NAIVE = "naive"
 
 
+class Verdict(StrEnum):
+    """A significance verdict against the baseline (the ``significant`` column of the
+    per-dataset tests, and a method's verdict across datasets): Holm-adjusted p < α."""
+
+    WIN = "win"
+    TIE = "tie"
+    LOSS = "loss"
+    NA = "n/a"
+
+
+class Practical(StrEnum):
+    """A practical (Bayesian, with a ROPE) decision against the baseline: posterior ≥ 1 − α."""
+
+    WIN = "win"
+    EQUIVALENT = "equivalent"
+    UNDECIDED = "undecided"
+    LOSS = "loss"
+    NA = "n/a"
+
+
 #: Modes whose training-row embeddings never come from a model that saw that row.
 LEAK_FREE_MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA)
 #: The ``encoder`` of the shared ``raw`` row (no encoder at all).

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
+from bench.report.markdown import answer_section
 from bench.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from tests.helpers import TINY_ENCODERS, TINY_SUITE, write_suite
 
@@ -34,7 +35,22 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = tmp / "out"
     result = runner.invoke(app, ["run", str(suite), "--out", str(out), "--quiet", "--device", "cpu"])
     assert result.exit_code == 0, result.output
+    (tmp / "stdout.txt").write_text(result.output, encoding="utf-8")
     return suite, out
+
+
+def test_run_ends_with_the_reports_answer(tiny_run: tuple[Path, Path]) -> None:
+    _, out = tiny_run
+    printed = (out.parent / "stdout.txt").read_text(encoding="utf-8")
+    answer = answer_section((out / "report.md").read_text(encoding="utf-8"))
+    assert printed.rstrip().endswith("Answer:\n" + answer)
+
+
+def test_run_summary_counts_units_and_rows(tiny_run: tuple[Path, Path]) -> None:
+    _, out = tiny_run
+    printed = (out.parent / "stdout.txt").read_text(encoding="utf-8")
+    # 2 datasets × 2 folds × 2 seeds × (3 encoders + raw) units, 56 rows
+    assert "32 units (encoder fits and raw models) gave 56 result rows" in printed
 
 
 def test_run_writes_every_expected_row(tiny_run: tuple[Path, Path]) -> None:

@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.report import RunInfo, write_report_files
-from bench.report.latex import escape
+from bench.report.document import Cell, Column, Table
+from bench.report.latex import escape, render_table
+from bench.report.markdown import answer_section
 from bench.schema import SCHEMA_VERSION
 from bench.stats import ReportOptions, analyze
 from bench.store import RunStore
@@ -172,6 +174,99 @@ def test_html_renders_in_headless_chromium(report_dir: Path, tmp_path: Path) -> 
     pixels = matplotlib.image.imread(shot)
     assert pixels.shape[:2] == (1600, 1200)
     assert pixels.std() > 0.05  # text and tables, not a blank page
+
+
+def test_markdown_opens_with_the_answer(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings[1] == "## Answer"
+
+
+def test_answer_has_three_to_five_sentences(report_dir: Path) -> None:
+    answer = answer_section((report_dir / "report.md").read_text(encoding="utf-8"))
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z0-9`])", answer)
+    assert 3 <= len(sentences) <= 5, sentences
+
+
+@pytest.mark.parametrize("needle", [
+    "median relative improvement", "95% CI", "Holm over the 2 comparisons with `raw`",
+    "Bayesian P(worse / equivalent / better)", "2 degrees of freedom", "critical t = 4.30"])
+def test_answer_states_effect_evidence_and_design(report_dir: Path, needle: str) -> None:
+    answer = answer_section((report_dir / "report.md").read_text(encoding="utf-8"))
+    assert needle in answer
+
+
+def test_latex_and_html_open_with_the_answer(report_dir: Path) -> None:
+    tex = (report_dir / "report.tex").read_text(encoding="utf-8")
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert tex.index(r"\section*{Answer}") < tex.index(r"\begin{table}")
+    assert html.index('<section class="answer">') < html.index("<table")
+
+
+def test_pairwise_caption_explains_its_holm_family(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    caption = next(line for line in md.splitlines() if line.startswith("*Which methods differ"))
+    assert "Holm family: all 3 pairs of methods" in caption
+    assert "the Holm family is only the 2 comparisons with `raw`" in caption
+
+
+def test_latex_type_never_shrinks_below_8pt(report_dir: Path) -> None:
+    tex = (report_dir / "report.tex").read_text(encoding="utf-8")
+    for shrink in (r"\resizebox", r"\scalebox", r"\tiny", r"\scriptsize"):
+        assert shrink not in tex
+
+
+def test_latex_typesets_the_t_statistic_as_math(report_dir: Path) -> None:
+    tex = (report_dir / "report.tex").read_text(encoding="utf-8")
+    assert "\\[\nt = \\frac{\\bar{d}}" in tex
+
+
+def test_wide_latex_table_is_split_not_shrunk() -> None:
+    cols = (Column("dataset"), *[Column(f"method {i}", "r") for i in range(12)])
+    rows = ((Cell("d0"), *[Cell("0.8512 ± 0.0123") for _ in range(12)]),)
+    tex = render_table(Table("wide", "A wide table", cols, rows))
+    parts = tex.count(r"\begin{table}")
+    assert parts >= 2
+    assert tex.count("d0 & ") == parts  # the label column repeats in each part
+
+
+def test_html_has_contents_and_sticky_headers(report_dir: Path) -> None:
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert '<nav class="toc">' in html
+    assert 'href="#sec-answer"' in html
+    assert "thead th { position: sticky; top: 0;" in html
+
+
+#: Reports each table's scroll width and visible width once the page has laid out.
+_OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => {
+  const out = [...document.querySelectorAll('div.scroll')].map(
+    d => d.querySelector('table').id + ':' + d.scrollWidth + ':' + d.clientWidth);
+  document.body.setAttribute('data-overflow', out.join(' '));
+});
+</script>"""
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_html_tables_fit_1400px_with_seven_methods(tmp_path: Path) -> None:
+    methods = (("none", "raw", 0.0), ("ae", "emb", -0.04), ("ae", "raw+emb", 0.0),
+               ("mlp", "emb", 0.02), ("mlp", "raw+emb", 0.01), ("pca", "emb", -0.01),
+               ("pca", "raw+emb", 0.01))
+    rows = frame(8, seed=4, methods=methods)
+    rows["dataset"] = rows["dataset"].map(lambda d: f"{d}_kdd_internet_usage")  # a long name
+    write_report_files(tmp_path, analyze(rows, FAST), INFO, formats=("html",))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    (tmp_path / "probe.html").write_text(page.replace("</body>", _OVERFLOW_PROBE + "</body>"),
+                                         encoding="utf-8")
+    proc = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
+         "--virtual-time-budget=5000", "--dump-dom", (tmp_path / "probe.html").as_uri()],
+        capture_output=True, text=True, timeout=120)
+    widths = re.search(r'data-overflow="([^"]*)"', proc.stdout).group(1).split()
+    means = next(w for w in widths if w.startswith("tab-means:"))
+    _, scroll, visible = means.split(":")
+    assert int(scroll) <= int(visible)
 
 
 def test_edge_case_reports_render(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from bench.errors import ConfigError, DataError
+from bench.schema import Practical, Verdict
 from bench.stats import ReportOptions, analyze, corrected_resampled_ttest, result_hash
 from bench.stats.aggregate import iqm, performance_profile, probability_of_improvement
 
@@ -297,3 +298,88 @@ def test_a_baseline_near_zero_falls_back_to_absolute_differences() -> None:
     assert "not relative" in c.note
     assert any("d2" in n and "absolute" in n for n in a.notes)
     assert a.relative.loc["d0", "ae/emb"] == pytest.approx(-0.04, abs=0.02)  # still relative
+
+# -- method summaries, verdicts and the limits of the design ---------------------------------
+
+
+def test_verdict_vocabularies_keep_their_strings() -> None:
+    assert [v.value for v in Verdict] == ["win", "tie", "loss", "n/a"]
+    assert [p.value for p in Practical] == ["win", "equivalent", "undecided", "loss", "n/a"]
+
+
+def test_one_method_summary_per_method_but_the_baseline() -> None:
+    a = analyze(frame(), FAST)
+    assert [s.method for s in a.summaries] == list(a.scores.methods[1:])
+
+
+def test_method_verdict_follows_wilcoxon_holm_and_direction() -> None:
+    a = analyze(frame(12, seed=3), FAST)  # 12 datasets: ae/emb −4 %, pca/raw+emb +1 %
+    assert a.summary("ae/emb").verdict == Verdict.LOSS
+    assert a.summary("pca/raw+emb").verdict == Verdict.WIN
+
+
+def test_method_verdict_is_a_tie_when_the_design_cannot_reach_alpha() -> None:
+    a = analyze(frame(4), FAST)  # 4 datasets: the smallest Holm-adjusted p is 0.25
+    assert {s.verdict for s in a.summaries} == {Verdict.TIE}
+
+
+def test_method_verdict_is_na_without_a_test() -> None:
+    a = analyze(frame(1), FAST)
+    assert {s.verdict for s in a.summaries} == {Verdict.NA}
+
+
+def test_summary_counts_the_per_dataset_verdicts() -> None:
+    a = analyze(frame(), FAST)
+    s = a.summary("ae/emb")
+    per = [c.significant for c in a.per_dataset if c.method == "ae/emb"]
+    assert {k: per.count(k.value) for k in Verdict} == dict(s.significant)
+
+
+def test_summary_median_is_the_aggregate_bootstrap_median() -> None:
+    a = analyze(frame(), FAST)
+    g = next(g for g in a.aggregate if g.method == "pca/raw+emb")
+    assert a.summary("pca/raw+emb").median == g.median
+
+
+def test_summary_names_the_vs_baseline_holm_family() -> None:
+    a = analyze(frame(), FAST)
+    assert a.summary("ae/emb").family.description == "the 2 comparisons with `raw`"
+
+
+def test_summary_of_an_unknown_method_is_a_clear_error() -> None:
+    with pytest.raises(KeyError, match="method must be one of"):
+        analyze(frame(), FAST).summary("xgb")
+
+
+def test_practical_verdict_from_the_bayesian_signed_rank() -> None:
+    a = analyze(frame(12, seed=3), FAST)
+    assert a.summary("ae/emb").practical_verdict == Practical.LOSS
+
+
+def test_design_limits_of_three_folds() -> None:
+    d = analyze(frame(folds=3, repeats=1), FAST).design
+    assert (d.folds, d.repeats, d.splits, d.df) == (3, 1, 3, 2)
+
+
+def test_design_critical_t_matches_scipy() -> None:
+    d = analyze(frame(folds=5, repeats=2), FAST).design
+    assert d.t_critical == pytest.approx(stats.t.ppf(0.975, 9))
+
+
+def test_design_detectable_is_the_median_interval_half_width() -> None:
+    a = analyze(frame(), FAST)
+    halves = [c.ci_high - c.relative_difference for c in a.per_dataset]
+    assert a.design.detectable == pytest.approx(float(np.median(halves)))
+
+
+@pytest.mark.parametrize("n_datasets, floor", [(4, 2 * 2 / 16), (6, 2 * 2 / 64), (1, 1.0)])
+def test_design_wilcoxon_floor(n_datasets: int, floor: float) -> None:
+    d = analyze(frame(n_datasets), FAST).design
+    assert d.wilcoxon_floor == pytest.approx(floor)
+
+
+def test_design_floor_agrees_with_the_smallest_wilcoxon_p() -> None:
+    # All 6 datasets in one direction: exact p = 2/2^6; Holm over 2 methods doubles it.
+    a = analyze(frame(6, methods=(("none", "raw", 0.0), ("ae", "emb", -0.2),
+                                  ("pca", "emb", -0.3))), FAST)
+    assert min(s.p_holm for s in a.summaries) == pytest.approx(a.design.wilcoxon_floor)

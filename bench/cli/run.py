@@ -14,6 +14,7 @@ import typer
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.errors import BenchError, ConfigError
+from bench.schema import UNIT_COLUMNS
 
 if TYPE_CHECKING:
     from bench.config import Suite
@@ -175,9 +176,10 @@ def _run_with_progress(suite: Suite, options: RunOptions, quiet: bool) -> RunOut
 
     if quiet:
         return run_suite(suite, options)
+    # A unit is one encoder fit (or the raw model) on one split and seed; it writes 1-3 rows.
     columns = (TextColumn("{task.description}", style="cyan"), BarColumn(),
-               MofNCompleteColumn(), TextColumn("units"), TimeElapsedColumn(), TextColumn("ETA"),
-               TimeRemainingColumn())
+               MofNCompleteColumn(), TextColumn("units (fits)"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console(stderr=True), transient=False) as bar:
         task = bar.add_task(suite.name, total=None)
 
@@ -199,10 +201,13 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
     con = console()
     frame = outcome.results
     verb = "resumed and finished" if outcome.resumed else "finished"
-    con.print(f"{verb} {frame['suite'].iloc[0] if len(frame) else ''}: {len(frame)} rows "
-              f"({outcome.n_ok} ok) on {device.kind} in {outcome.wall_s:.1f} s")
+    units = len(frame.drop_duplicates(list(UNIT_COLUMNS))) if len(frame) else 0
+    con.print(f"{verb} {frame['suite'].iloc[0] if len(frame) else ''}: {units} units (encoder "
+              f"fits and raw models) gave {len(frame)} result rows ({outcome.n_ok} ok) on {device.kind} in "
+              f"{outcome.wall_s:.1f} s")
     con.print(f"results: {outcome.run_dir / 'results.parquet'}")
     con.print(f"report:  {outcome.report_path}")
+    _print_answer(outcome.report_path)
     failures = outcome.failures
     if failures.empty:
         return
@@ -214,6 +219,16 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
     for (dataset, encoder, fs, status, error), count in grouped.items():
         table.add_row(dataset, encoder, fs, status, str(count), error)
     console(stderr=True).print(table)
+
+
+def _print_answer(report_path: Path | None) -> None:
+    """The report's answer block (read back from report.md: the statistics are not rerun)."""
+    from bench.report.markdown import answer_section
+
+    if report_path is not None and report_path.suffix == ".md" and report_path.exists():
+        answer = answer_section(report_path.read_text(encoding="utf-8"))
+        if answer:
+            typer.echo(f"\nAnswer:\n{answer}")
 
 
 def _print_plan(suite: Suite, options: OpenMLOptions) -> None:

@@ -78,7 +78,16 @@ class Preformatted:
     text: str
 
 
-Block = Heading | Paragraph | Bullets | Table | Figure | Preformatted
+@dataclass(frozen=True)
+class Formula:
+    """A displayed formula: ``latex`` for LaTeX and Markdown (``$$…$$``), ``text`` (Unicode) for
+    HTML and plain-text readers."""
+
+    latex: str
+    text: str
+
+
+Block = Heading | Paragraph | Bullets | Table | Figure | Preformatted | Formula
 
 
 @dataclass(frozen=True)

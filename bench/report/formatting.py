@@ -71,3 +71,8 @@ def number(value: float, decimals: int = 2) -> str:
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     return DASH if not math.isfinite(value) else f"{value:.{decimals}f}"
+
+
+def count(n: int, noun: str, plural: str = "") -> str:
+    """3, "dataset" -> "3 datasets"; 1 -> "1 dataset" (plural defaults to noun + "s")."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

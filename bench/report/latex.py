@@ -15,6 +15,7 @@ from bench.report.document import (
     Cell,
     Document,
     Figure,
+    Formula,
     Heading,
     Paragraph,
     Preformatted,
@@ -37,6 +38,11 @@ COMBINING_MACRON = "\u0304"
 TEXT_WIDTH_PT = 470.0  # \linewidth of letter paper with 2 cm margins, less a little
 CHAR_PT = 4.6  # average width of a character of the 10-pt body font (digits are 5)
 HEADER_CHARS = 18  # longer column titles wrap onto two or more lines
+SPLIT_FILL = 0.9  # the share of the text width a part of a split table is planned to fill
+PAD_PT = 12.0  # column separation (2 × \tabcolsep)
+WRAP_PT = 170.0  # a left-aligned text column wider than this wraps (e.g. error messages)
+#: Sizes a wide table may use, with their width relative to the 10-pt body; never below 8 pt.
+FONT_SIZES = (("", 1.0), (r"\small", 0.9), (r"\footnotesize", 0.8))
 MARKS = {"win": r"$^{\blacktriangle}$", "loss": r"$^{\blacktriangledown}$", "": ""}
 PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[T1]{fontenc}
@@ -102,24 +108,85 @@ def render_latex(document: Document) -> str:
 
 
 def render_table(table: Table, placement: str = "htbp") -> str:
-    """One booktabs ``table`` environment; ``tables/<key>.tex`` holds each alone (``htbp``, for
-    a paper), while the report pins them in place (``H``, float package) so that every table
-    stays in its section."""
-    spec = "".join(c.align for c in table.columns)
-    lines = [r"\begin{table}[" + placement + "]", r"\centering", r"\caption{" + inline(table.caption) + "}",
-             r"\label{tab:" + table.key + "}"]
-    wide = _estimated_width_pt(table) > TEXT_WIDTH_PT
-    if wide:
-        lines.append(r"\resizebox{\linewidth}{!}{%")
-    lines += [r"\begin{tabular}{" + spec + "}", r"\toprule",
-              " & ".join(_header(c.title, c.align) for c in table.columns) + r" \\",
-              r"\midrule"]
+    """Booktabs ``table`` environments; ``tables/<key>.tex`` holds each alone (``htbp``, for a
+    paper), while the report pins them in place (``H``, float package) so that every table
+    stays in its section.
+
+    Type never shrinks below 8 pt: a table wider than the text is set in ``\\small`` (9 pt) or
+    ``\\footnotesize`` (8 pt) if that makes it fit, else its columns are split into parts that
+    repeat the leading label columns; a long text column wraps."""
+    size, parts = layout(table)
+    return "".join(_environment(part, placement, size, n, len(parts))
+                   for n, part in enumerate(parts, start=1))
+
+
+def layout(table: Table) -> tuple[str, list[Table]]:
+    """The font size command ("" for the body size) and the column parts of ``table``."""
+    for size, scale in FONT_SIZES:
+        if _estimated_width_pt(table) * scale <= TEXT_WIDTH_PT:
+            return size, [table]
+    size, scale = FONT_SIZES[-1]
+    stub = _stub_columns(table)
+    # A split table keeps a margin: bold cells and ± signs are wider than the estimate.
+    budget = SPLIT_FILL * TEXT_WIDTH_PT / scale - sum(_column_width_pt(table, j)
+                                                      for j in range(stub))
+    widths = {j: _column_width_pt(table, j) for j in range(stub, len(table.columns))}
+    greedy = _pack(widths, budget)
+    balanced = _pack(widths, min(budget, 1.1 * sum(widths.values()) / len(greedy)))
+    parts = balanced if len(balanced) == len(greedy) else greedy
+    return size, [_select(table, [*range(stub), *cols]) for cols in parts]
+
+
+def _pack(widths: dict[int, float], limit: float) -> list[list[int]]:
+    """Consecutive columns into parts no wider than ``limit`` (a wider column stands alone)."""
+    parts: list[list[int]] = [[]]
+    used = 0.0
+    for j, width in widths.items():
+        if parts[-1] and used + width > limit:
+            parts.append([])
+            used = 0.0
+        parts[-1].append(j)
+        used += width
+    return parts
+
+
+def _stub_columns(table: Table) -> int:
+    """The leading left-aligned label columns (at most 2) that every part repeats."""
+    n = 0
+    while n < min(2, len(table.columns) - 1) and table.columns[n].align == "l":
+        n += 1
+    return max(n, 1)
+
+
+def _select(table: Table, columns: list[int]) -> Table:
+    return Table(table.key, table.caption, tuple(table.columns[j] for j in columns),
+                 tuple(tuple(row[j] for j in columns) for row in table.rows), table.detail)
+
+
+def _environment(table: Table, placement: str, size: str, part: int, parts: int) -> str:
+    caption = inline(table.caption)
+    label = table.key if part == 1 else f"{table.key}-{part}"
+    if parts > 1:
+        caption = (caption + f" (part {part} of {parts})" if part == 1 else
+                   f"{escape('Continued from Table')} \\ref{{tab:{table.key}}} "
+                   f"(part {part} of {parts}).")
+    spec = "".join(_spec(table, j) for j in range(len(table.columns)))
+    lines = [r"\begin{table}[" + placement + "]", r"\centering", *([size] if size else []),
+             r"\caption{" + caption + "}", r"\label{tab:" + label + "}",
+             r"\begin{tabular}{" + spec + "}", r"\toprule",
+             " & ".join(_header(c.title, c.align) for c in table.columns) + r" \\",
+             r"\midrule"]
     lines += [" & ".join(_cell(c) for c in row) + r" \\" for row in table.rows]
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    if wide:
-        lines.append("}")
-    lines.append(r"\end{table}")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
+
+
+def _spec(table: Table, j: int) -> str:
+    """A column's alignment; a long left-aligned text column wraps in a fixed-width ``p``."""
+    column = table.columns[j]
+    if column.align == "l" and _natural_width_pt(table, j) > WRAP_PT:
+        return "p{" + f"{WRAP_PT - PAD_PT:.0f}pt" + "}"
+    return column.align
 
 
 def _header(title: str, align: str) -> str:
@@ -133,13 +200,19 @@ def _header(title: str, align: str) -> str:
 
 
 def _estimated_width_pt(table: Table) -> float:
-    """Rough natural width: widest cell (or title line) per column, plus column padding."""
-    width = 0.0
-    for j, column in enumerate(table.columns):
-        title = max((len(p) for p in textwrap.wrap(column.title, HEADER_CHARS)), default=0)
-        cells = max((len(row[j].text.replace("`", "")) for row in table.rows), default=0)
-        width += max(title, cells) * CHAR_PT + 12.0
-    return width
+    """Rough natural width at the body size: each column's widest cell or title line, padded."""
+    return sum(_column_width_pt(table, j) for j in range(len(table.columns)))
+
+
+def _column_width_pt(table: Table, j: int) -> float:
+    width = _natural_width_pt(table, j)
+    return min(width, WRAP_PT) if table.columns[j].align == "l" else width
+
+
+def _natural_width_pt(table: Table, j: int) -> float:
+    title = max((len(p) for p in textwrap.wrap(table.columns[j].title, HEADER_CHARS)), default=0)
+    cells = max((len(row[j].text.replace("`", "")) for row in table.rows), default=0)
+    return max(title, cells) * CHAR_PT + PAD_PT
 
 
 def _block(block) -> list[str]:
@@ -160,6 +233,8 @@ def _block(block) -> list[str]:
                 r"\end{figure}"]
     if isinstance(block, Preformatted):
         return [r"\begin{verbatim}", _ascii(block.text), r"\end{verbatim}"]
+    if isinstance(block, Formula):
+        return [r"\[", block.latex, r"\]"]
     raise TypeError(f"unknown block {type(block).__name__}")
 
 

@@ -7,6 +7,7 @@ from bench.report.document import (
     Cell,
     Document,
     Figure,
+    Formula,
     Heading,
     Paragraph,
     Preformatted,
@@ -39,7 +40,21 @@ def _block(block) -> list[str]:
         return [f"![{alt}](figures/{block.key}.png)", "", f"*{block.caption}*"]
     if isinstance(block, Preformatted):
         return ["```text", block.text, "```"]
+    if isinstance(block, Formula):  # GitHub renders $$ blocks as math
+        return ["$$", block.latex, "$$"]
     raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def answer_section(markdown: str, heading: str = "Answer") -> str:
+    """The text under ``## <heading>`` of a rendered report (up to the next heading); "" when
+    the report has no such section. ``bench run`` prints it without re-running the statistics."""
+    lines = markdown.splitlines()
+    try:
+        start = lines.index(f"## {heading}") + 1
+    except ValueError:
+        return ""
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
+    return "\n".join(lines[start:end]).strip()
 
 
 def _table(table: Table) -> list[str]:

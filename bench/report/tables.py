@@ -7,6 +7,7 @@ from dataclasses import asdict
 import pandas as pd
 
 from bench.stats.analysis import Analysis
+from bench.stats.summary import MethodSummary
 
 FLOAT_FORMAT = "%.12g"
 
@@ -28,6 +29,13 @@ def csv_tables(a: Analysis) -> dict[str, pd.DataFrame]:
         "cliques": pd.DataFrame({"clique": [i for i, g in enumerate(a.ranks.cliques) for _ in g],
                                  "method": [m for g in a.ranks.cliques for m in g]}),
         "performance_profile": a.shortfall.rename_axis("dataset").reset_index(),
+        "power_per_dataset": pd.DataFrame([asdict(p) for p in a.power.per_dataset],
+                                          columns=_fields("dataset method n_splits df ratio sd "
+                                                          "detectable absolute note")).assign(
+            power=a.power.power, alpha=a.power.alpha),
+        "power_across": pd.DataFrame([asdict(w) for w in a.power.across],
+                                     columns=_fields("method n_datasets sd detectable note")).assign(
+            power=a.power.power, alpha=a.power.alpha),
         "failures": a.scores.failures.reset_index(drop=True),
         "no_value": a.scores.no_value.reset_index(drop=True),
     }
@@ -51,30 +59,28 @@ def _means(a: Analysis) -> pd.DataFrame:
 
 
 def _summary(a: Analysis) -> pd.DataFrame:
-    wil = {w.first: w for w in a.versus_baseline}
-    bayes = {b.method: b for b in a.bayes}
-    rows = []
-    for method in a.scores.methods[1:]:
-        per = [c for c in a.per_dataset if c.method == method]
-        rel = a.relative[method].dropna()
-        row = {"method": method, "baseline": a.baseline, "n_datasets": len(rel),
-               "wins": int((rel > 0).sum()), "ties": int((rel == 0).sum()),
-               "losses": int((rel < 0).sum())}
-        for attr in ("significant", "practical"):
-            for kind in ("win", "tie", "equivalent", "undecided", "loss", "n/a"):
-                if attr == "significant" and kind in ("equivalent", "undecided"):
-                    continue
-                if attr == "practical" and kind == "tie":
-                    continue
-                row[f"{attr}_{kind.replace('/', '')}"] = sum(getattr(c, attr) == kind for c in per)
-        w, b = wil[method], bayes[method]
-        row.update(wilcoxon_statistic=w.statistic, wilcoxon_p=w.p_value, wilcoxon_p_holm=w.p_holm,
-                   wilcoxon_exact=w.exact, median_relative_improvement=w.median_difference,
-                   bayes_p_worse=b.p_worse, bayes_p_equivalent=b.p_equivalent,
-                   bayes_p_better=b.p_better, alpha=a.alpha, rope=a.rope,
-                   note="; ".join(n for n in (w.note, b.note) if n))
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """One row per :class:`~bench.stats.summary.MethodSummary` (nothing re-derived here)."""
+    return pd.DataFrame([_summary_row(s, a) for s in a.summaries])
+
+
+def _summary_row(s: MethodSummary, a: Analysis) -> dict:
+    row = {"method": s.method, "baseline": s.baseline, "n_datasets": s.n_datasets,
+           "wins": s.wins, "ties": s.ties, "losses": s.losses}
+    row.update({f"significant_{_column(k)}": n for k, n in s.significant.items()})
+    row.update({f"practical_{_column(k)}": n for k, n in s.practical.items()})
+    w, b = s.wilcoxon, s.bayes
+    row.update(wilcoxon_statistic=w.statistic, wilcoxon_p=w.p_value, wilcoxon_p_holm=w.p_holm,
+               wilcoxon_exact=w.exact, median_relative_improvement=s.median_relative_improvement,
+               bayes_p_worse=b.p_worse, bayes_p_equivalent=b.p_equivalent,
+               bayes_p_better=b.p_better, alpha=a.alpha, rope=a.rope,
+               note="; ".join(n for n in (w.note, b.note) if n),
+               verdict=str(s.verdict), practical_verdict=str(s.practical_verdict),
+               holm_family=s.family.key, holm_family_size=s.family.size)
+    return row
+
+
+def _column(kind: str) -> str:
+    return str(kind).replace("/", "")
 
 
 def _aggregate(a: Analysis) -> pd.DataFrame:

@@ -7,10 +7,14 @@
 from bench.stats.analysis import Analysis, RankAnalysis, ReportOptions, analyze, result_hash
 from bench.stats.resampled import ResampledTTest, corrected_resampled_ttest, holm
 from bench.stats.scores import DEFAULT_METRICS, Scores, collect_scores, method_name
+from bench.stats.summary import DesignLimits, HolmFamily, MethodSummary
 
 __all__ = [
     "DEFAULT_METRICS",
     "Analysis",
+    "DesignLimits",
+    "HolmFamily",
+    "MethodSummary",
     "RankAnalysis",
     "ReportOptions",
     "ResampledTTest",

@@ -33,6 +33,7 @@ from bench.stats.ranks import (
     rank_matrix,
 )
 from bench.stats.scores import NEAR_ZERO, Scores, collect_scores
+from bench.stats.summary import DesignLimits, MethodSummary, design_limits, method_summaries
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class Analysis:
     result_hash: str
     leakage: LeakageAudit
     power: PowerAnalysis
+    summaries: tuple[MethodSummary, ...]  # one per method but the baseline, in method order
+    design: DesignLimits
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -105,6 +108,14 @@ class Analysis:
     def baseline(self) -> str:
         return self.options.baseline
 
+    def summary(self, method: str) -> MethodSummary:
+        """The :class:`MethodSummary` of ``method`` (any method but the baseline)."""
+        for s in self.summaries:
+            if s.method == method:
+                return s
+        raise KeyError(f"method must be one of {[s.method for s in self.summaries]}, "
+                       f"however: {method!r}")
+
 
 def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analysis:
     """Compute every statistic of the report from result rows (see ``bench.stats``)."""
@@ -115,21 +126,25 @@ def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analys
     relative = relative_to_baseline(scores)
     improvements = relative.drop(columns=opts.baseline)
     per_dataset = compare_on_datasets(scores, alpha=opts.alpha, rope=opts.rope)
+    vs_baseline = versus_baseline(relative, opts.baseline)
+    bayes = tuple(bayes_signed_rank(improvements[m].dropna().to_numpy(), m, rope=opts.rope,
+                                    nsamples=opts.bayes_samples) for m in improvements.columns)
+    aggregate = aggregate_improvements(scores, alpha=opts.alpha, n_bootstrap=opts.n_bootstrap)
     ranks = rank_analysis(scores, alpha=opts.alpha)
     return Analysis(
         options=opts, scores=scores, means=means, stds=scores.stds(), counts=scores.counts(),
-        per_dataset=per_dataset,
-        relative=relative,
-        versus_baseline=versus_baseline(relative, opts.baseline),
-        bayes=tuple(bayes_signed_rank(improvements[m].dropna().to_numpy(), m, rope=opts.rope,
-                                      nsamples=opts.bayes_samples)
-                    for m in improvements.columns),
-        aggregate=aggregate_improvements(scores, alpha=opts.alpha, n_bootstrap=opts.n_bootstrap),
-        ranks=ranks,
-        shortfall=performance_profile(means, signs),
-        result_hash=result_hash(frame),
-        leakage=leakage_audit(frame, metrics=opts.metrics),
+        per_dataset=per_dataset, relative=relative, versus_baseline=vs_baseline, bayes=bayes,
+        aggregate=aggregate, ranks=ranks, shortfall=performance_profile(means, signs),
+        result_hash=result_hash(frame), leakage=leakage_audit(frame, metrics=opts.metrics),
         power=power_analysis(scores, relative, alpha=opts.alpha),
+        summaries=method_summaries(methods=scores.methods, baseline=opts.baseline,
+                                   relative=relative, per_dataset=per_dataset,
+                                   versus_baseline=vs_baseline, bayes=bayes, aggregate=aggregate,
+                                   alpha=opts.alpha),
+        design=design_limits(per_dataset=per_dataset, n_datasets=len(scores.datasets),
+                             n_rank_datasets=len(ranks.datasets), n_methods=len(scores.methods),
+                             repeats=len(scores.repeats), folds=len(scores.folds),
+                             seeds=len(scores.seeds), alpha=opts.alpha),
         notes=_notes(scores) + pairing_notes(scores, per_dataset, ranks),
     )
 

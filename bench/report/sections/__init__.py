@@ -1,2 +1,2 @@
-"""The report's sections: each turns part of an :class:`~bench.stats.analysis.Analysis` into
-format-neutral blocks (``bench.report.document``)."""
+"""The report's sections: each module turns an :class:`~bench.stats.analysis.Analysis` into a
+``list[Block]``; :func:`bench.report.content.build_document` puts them in order."""
