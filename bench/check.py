@@ -14,7 +14,7 @@ Like :mod:`bench.suite_loader`, this never imports torch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -188,7 +188,7 @@ def _check_openml(spec: OpenMLSpec, suite: Suite, options: OpenMLOptions) -> _Fo
     from bench.data.openml import describe, load_openml, missing_from_cache
 
     found = _Found()
-    cache_only = OpenMLOptions.from_env(cache_dir=options.cache_dir, offline=True)
+    cache_only = replace(options, offline=True)
     try:
         missing = missing_from_cache(spec, cache_only)
         if missing and options.offline:
