@@ -276,3 +276,48 @@ def test_check_imports_neither_torch_nor_xgboost(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", script, "check", str(suite)],
                           capture_output=True, text=True, timeout=300)
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+# -- --infer-tasks through a real run: printed, in the manifest, in the report ----------------
+
+
+@pytest.fixture(scope="module")
+def inferred_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("infer")
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),
+                  "grade": np.arange(60) % 3 + 1}).to_csv(folder / "grades.csv", index=False)
+    suite = write_suite(folder, """
+        name = "infer"
+        [run]
+        folds = 2
+        encoders = []
+        feature_sets = ["raw"]
+        [xgboost]
+        n_estimators = 5
+        [[datasets]]
+        source = "local"
+        path = "grades.csv"
+        target = "grade"
+        """)
+    out = folder / "run"
+    code, output = _invoke("run", str(suite), "--out", str(out), "--quiet", "--device", "cpu",
+                           "--infer-tasks")
+    assert code == 0, output
+    return out, output
+
+
+def test_infer_tasks_prints_the_guess(inferred_run: tuple[Path, str]) -> None:
+    assert ("grades: task inferred as classification (--infer-tasks): the target has 3 distinct "
+            "whole-number values (1, 2, 3)") in inferred_run[1]
+
+
+def test_infer_tasks_is_stored_in_the_manifest(inferred_run: tuple[Path, str]) -> None:
+    manifest = json.loads((inferred_run[0] / "manifest.json").read_text())
+    assert (manifest["config"]["datasets"][0]["task"], manifest["datasets"]["grades"]["task"],
+            manifest["datasets"]["grades"]["task_inferred"]) == ("infer", "multiclass", True)
+
+
+def test_infer_tasks_is_shown_in_the_report(inferred_run: tuple[Path, str]) -> None:
+    report = (inferred_run[0] / "report.md").read_text()
+    assert "grades (multiclass, inferred)" in report

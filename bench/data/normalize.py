@@ -58,7 +58,8 @@ def normalize(
 
     ``categorical`` names columns to treat as nominal even if they hold numbers (PMLB-style
     integer codes); ``drop`` names id-like columns to remove; ``task`` is ``classification``,
-    ``binary``, ``multiclass`` or ``regression`` (inferred from the target when ``None``).
+    ``binary``, ``multiclass`` or ``regression``; ``None`` infers it from an unambiguous target
+    (an ambiguous one is an error) and ``"infer"`` takes the guess (:mod:`bench.data.task_inference`).
     """
     _check_table(frame, target, name)
     notes = list(provenance)

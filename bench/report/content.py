@@ -43,6 +43,8 @@ class RunInfo:
     device: str = ""
     versions: dict[str, str] = field(default_factory=dict)  # when the run ran
     report_versions: dict[str, str] = field(default_factory=dict)  # when the report was made
+    # dataset -> task guessed for an ambiguous target (--infer-tasks; manifest datasets.*)
+    inferred_tasks: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any], *, suite: str = "",
@@ -55,7 +57,10 @@ class RunInfo:
         return cls(suite=str(manifest.get("suite") or suite), run_id=str(manifest.get("run_id", "")),
                    config_hash=str(manifest.get("config_hash", "")), device=device,
                    versions={k: str(v) for k, v in env_versions.items() if v},
-                   report_versions=report_versions())
+                   report_versions=report_versions(),
+                   inferred_tasks={name: str(d.get("task")) for name, d in
+                                   (manifest.get("datasets") or {}).items()
+                                   if isinstance(d, dict) and d.get("task_inferred")})
 
 
 def report_versions() -> dict[str, str]:
@@ -94,10 +99,19 @@ def _facts(a: Analysis, info: RunInfo) -> list[Block]:
              f"**design**: {_design(a)}",
              f"**methods**: {', '.join(f'`{m}`' for m in s.methods)} (baseline `{a.baseline}`)",
              f"**device**: {info.device}" if info.device else "",
+             _inferred(info),
              f"**result rows**: {rows} ({len(s.failures)} failed, "
              f"{len(s.no_value)} without a primary-metric value)"]
     return [Bullets(tuple(i for i in items if i)), Heading("How the numbers are computed"),
             Paragraph(_method_text(a))]
+
+
+def _inferred(info: RunInfo) -> str:
+    if not info.inferred_tasks:
+        return ""
+    guessed = ", ".join(f"{name} ({task}, inferred)" for name, task in
+                        sorted(info.inferred_tasks.items()))
+    return f"**tasks inferred** (`--infer-tasks`; not set in the suite): {guessed}"
 
 
 def _dataset_counts(a: Analysis) -> str:
