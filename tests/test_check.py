@@ -321,3 +321,13 @@ def test_infer_tasks_is_stored_in_the_manifest(inferred_run: tuple[Path, str]) -
 def test_infer_tasks_is_shown_in_the_report(inferred_run: tuple[Path, str]) -> None:
     report = (inferred_run[0] / "report.md").read_text()
     assert "grades (multiclass, inferred)" in report
+
+
+def test_a_parquet_file_is_checked_from_its_schema(tmp_path: Path) -> None:
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "Target": ["a", "b", "a", "b"]}).to_parquet(
+        tmp_path / "t.parquet")
+    suite = write_suite(tmp_path, "[run]\nfolds = 2\n[[datasets]]\nsource = 'local'\n"
+                                  "path = 't.parquet'\n")
+    result = check_suite(load_suite(suite), options=OpenMLOptions.from_env(offline=True))
+    assert [p.message for p in result.problems] == [
+        "target column 'target' not found (did you mean 'Target'?); columns are: x, Target"]
