@@ -91,7 +91,22 @@ class XGBoostConfig(BaseModel):
         unknown = extra - _xgboost_parameter_names() if extra else set()
         if unknown:
             raise ValueError(f"unknown XGBoost parameters {sorted(unknown)}")
+        quoted = sorted(k for k, v in (self.model_extra or {}).items() if _is_quoted_number(v))
+        if quoted:
+            raise ValueError(f"{quoted} must be numbers, however: they are strings holding "
+                             f"numbers (write the values without quotes)")
         return self
+
+
+def _is_quoted_number(value: object) -> bool:
+    """``"256"`` where 256 was meant (XGBoost would quietly parse it)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _xgboost_parameter_names() -> set[str]:

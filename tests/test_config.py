@@ -138,3 +138,14 @@ def test_network_bounds_from_a_suite_file(tmp_path: Path, params: str, match: st
 def test_allow_large_lifts_the_bounds(tmp_path: Path, params: str) -> None:
     body = f"[encoders.ae]\nallow_large = true\n{params}\n[[datasets]]\nsource='embedded'\nname='iris'\n"
     assert load_suite(write_suite(tmp_path, body)).encoders["ae"]["allow_large"] is True
+
+
+def test_xgboost_extra_parameters_are_not_quoted_numbers(tmp_path: Path) -> None:
+    body = "[xgboost]\nmax_bin = '256'\n[[datasets]]\nsource='embedded'\nname='iris'\n"
+    with pytest.raises(ConfigError, match=r"xgboost: \['max_bin'\] must be numbers, however"):
+        load_suite(write_suite(tmp_path, body))
+
+
+def test_xgboost_text_parameters_stay_text(tmp_path: Path) -> None:
+    body = "[xgboost]\ngrow_policy = 'lossguide'\n[[datasets]]\nsource='embedded'\nname='iris'\n"
+    assert load_suite(write_suite(tmp_path, body)).xgboost.model_extra == {"grow_policy": "lossguide"}
