@@ -71,6 +71,7 @@ class CheckResult:
 @dataclass
 class _Found:
     problems: list[str] = field(default_factory=list)
+    ambiguous: str = ""  # the ambiguous-task problem, apart: `bench run` stops on it alone
     guess: TaskGuess | None = None
     shape: Shape | None = None
 
@@ -92,9 +93,8 @@ def check_suite(suite: Suite, *, options: OpenMLOptions, infer_tasks: bool = Fal
         if tasks_only and not (isinstance(spec, LocalSpec) and spec.task is None):
             continue
         found = _check_spec(spec, suite, options, infer_tasks=infer_tasks)
-        if tasks_only:
-            found.problems = [p for p in found.problems if p.startswith("the task is ambiguous")]
-        problems += [Problem(label, p) for p in found.problems]
+        reported = ([] if tasks_only else found.problems) + [found.ambiguous] * bool(found.ambiguous)
+        problems += [Problem(label, p) for p in reported]
         if found.shape is not None:
             shapes[label] = found.shape
         if found.guess is not None and infer_tasks:
@@ -159,8 +159,9 @@ def _check_local(spec: LocalSpec, suite: Suite, *, infer_tasks: bool) -> _Found:
     if task in (None, "infer"):
         guess = infer_task(y)
         if guess.ambiguous and task is None and not infer_tasks:
-            found.problems.append(ambiguity_message(guess))
-        elif guess.ambiguous:
+            found.ambiguous = ambiguity_message(guess)
+            return found  # class sizes depend on the task the user will choose
+        if guess.ambiguous:
             found.guess = guess
         task = guess.task
     if task == "classification":
