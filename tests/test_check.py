@@ -331,3 +331,11 @@ def test_a_parquet_file_is_checked_from_its_schema(tmp_path: Path) -> None:
     result = check_suite(load_suite(suite), options=OpenMLOptions.from_env(offline=True))
     assert [p.message for p in result.problems] == [
         "target column 'target' not found (did you mean 'Target'?); columns are: x, Target"]
+
+
+def test_dry_run_shows_a_memory_estimate_per_dataset(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, '[run]\nencoders = ["pca"]\n[[datasets]]\nsource = "embedded"\n'
+                                  'name = "iris"\n')
+    code, output = _invoke("run", str(suite), "--dry-run")
+    assert (code, "memory at once (est.)" in output, "memory available now:" in output) == (
+        0, True, True)
