@@ -339,3 +339,20 @@ def test_dry_run_shows_a_memory_estimate_per_dataset(tmp_path: Path) -> None:
     code, output = _invoke("run", str(suite), "--dry-run")
     assert (code, "memory at once (est.)" in output, "memory available now:" in output) == (
         0, True, True)
+
+
+def test_openml_dataset_target_typo_names_the_column(openml_cache: Path, tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, "[[datasets]]\nsource = 'openml'\ndataset = 2\ntarget = 'Clas'\n")
+    result = check_suite(load_suite(suite), options=OpenMLOptions.from_env(offline=True))
+    assert [p.message.split("; columns are")[0] for p in result.problems] == [
+        "OpenML dataset 2 has no column 'Clas' (did you mean 'class'?)"]
+
+
+def test_an_arff_file_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "t.arff").write_text(
+        "@relation t\n@attribute x numeric\n@attribute grade {low,high}\n@data\n"
+        + "".join(f"{i},{'low' if i % 2 else 'high'}\n" for i in range(10)))
+    suite = write_suite(tmp_path, "[run]\nfolds = 2\n[[datasets]]\nsource = 'local'\n"
+                                  "path = 't.arff'\ntarget = 'grade'\n")
+    result = check_suite(load_suite(suite), options=OpenMLOptions.from_env(offline=True))
+    assert (result.problems, result.shapes["t"]) == ((), (10, 1))

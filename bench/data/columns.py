@@ -23,10 +23,15 @@ def closest_column(wanted: str, columns: Sequence[object]) -> str | None:
 
 def missing_column_message(what: str, wanted: str, columns: Sequence[object]) -> str:
     """``target column 'clas' not found (did you mean 'class'?); columns are: a, b, class``."""
+    return f"{what} {wanted!r} not found{column_hint(wanted, columns)}"
+
+
+def column_hint(wanted: str, columns: Sequence[object]) -> str:
+    """`` (did you mean 'class'?); columns are: a, b, class``: what follows "not found"."""
     names = [str(c) for c in columns]
     guess = closest_column(wanted, names)
     hint = f" (did you mean {guess!r}?)" if guess is not None else ""
-    return f"{what} {wanted!r} not found{hint}; columns are: {list_columns(names, keep=guess)}"
+    return f"{hint}; columns are: {list_columns(names, keep=guess)}"
 
 
 def list_columns(columns: Sequence[object], *, keep: str | None = None) -> str:
