@@ -97,7 +97,7 @@ def check_suite(suite: Suite, *, options: OpenMLOptions, infer_tasks: bool = Fal
         problems += [Problem(label, p) for p in reported]
         if found.shape is not None:
             shapes[label] = found.shape
-        if found.guess is not None and infer_tasks:
+        if found.guess is not None:  # --infer-tasks, or `task = "infer"` in the suite
             guesses[label] = found.guess
             specs[index] = spec.model_copy(update={"task": "infer"})
     checked = suite.model_copy(update={"datasets": specs}) if guesses else suite

@@ -356,3 +356,12 @@ def test_an_arff_file_is_checked(tmp_path: Path) -> None:
                                   "path = 't.arff'\ntarget = 'grade'\n")
     result = check_suite(load_suite(suite), options=OpenMLOptions.from_env(offline=True))
     assert (result.problems, result.shapes["t"]) == ((), (10, 1))
+
+
+def test_task_infer_in_the_suite_prints_the_guess_too(tmp_path: Path) -> None:
+    pd.DataFrame({"x": np.arange(12.0), "y": np.arange(12) % 3}).to_csv(tmp_path / "t.csv",
+                                                                       index=False)
+    suite = write_suite(tmp_path, "[run]\nfolds = 2\n[[datasets]]\nsource = 'local'\n"
+                                  "path = 't.csv'\ntarget = 'y'\ntask = 'infer'\n")
+    code, output = _invoke("check", str(suite))
+    assert (code, "t: task inferred as classification" in output) == (0, True)
