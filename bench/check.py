@@ -164,12 +164,14 @@ def _check_local(spec: LocalSpec, suite: Suite, *, infer_tasks: bool) -> _Found:
         if guess.ambiguous:
             found.guess = guess
         task = guess.task
-    if task == "classification":
-        small = _small_classes(y, suite.run.folds)
-        if small:
-            found.problems.append(small)
-    elif len(y) < suite.run.folds:
-        found.problems.append(f"{len(y)} rows cannot be split into {suite.run.folds} folds")
+    folds = suite.run.folds
+    if len(y) < folds:
+        found.problems.append(f"{len(y)} rows cannot be split into {folds} folds")
+    elif task == "classification" and y.nunique() < 2:
+        found.problems.append(f"target has a single class ({str(y.iloc[0])!r}); classification "
+                              f"needs two or more")
+    elif task == "classification" and _small_classes(y, folds):
+        found.problems.append(_small_classes(y, folds))
     return found
 
 

@@ -365,3 +365,15 @@ def test_task_infer_in_the_suite_prints_the_guess_too(tmp_path: Path) -> None:
                                   "path = 't.csv'\ntarget = 'y'\ntask = 'infer'\n")
     code, output = _invoke("check", str(suite))
     assert (code, "t: task inferred as classification" in output) == (0, True)
+
+
+def test_the_hostile_files_are_caught_from_header_and_target(tmp_path: Path) -> None:
+    """The unreadable files, wrong target, single class and too few rows of tests/test_hostile,
+    all in one check (bad feature values need the whole table: the run reports those)."""
+    from tests.test_hostile import _files, _suite
+
+    suite = load_suite(_suite(tmp_path, _files(tmp_path)))
+    result = check_suite(suite, options=OpenMLOptions.from_env(offline=True))
+    assert [p.dataset for p in result.problems] == [
+        "corrupt", "truncated_gz", "truncated", "no_target", "one_class", "dup_csv",
+        "dup_parquet", "too_few_rows"]

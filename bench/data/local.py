@@ -150,9 +150,8 @@ def read_target_column(path: Path, target: str) -> TargetColumn:
             return TargetColumn(columns, values)
     except DataError:
         raise
-    except Exception:  # noqa: BLE001 - the full reader words the problem
-        read_table(path)
-        raise
+    except Exception:  # noqa: BLE001 - the full reader words the problem, or reads the file
+        pass
     frame = read_table(path)
     return TargetColumn([str(c) for c in frame.columns],
                         frame[target] if target in frame.columns else None)
