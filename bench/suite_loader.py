@@ -141,8 +141,7 @@ def _describe(exc: ValidationError) -> str:
     errors = exc.errors(include_url=False)
     more = len(errors) - 1
     return _describe_one(errors[0]) + (
-        f" (and {more} more problem{'s' * (more > 1)}; `bench check` lists them all)"
-        if more else "")
+        f" (and {more} more problem{'s' * (more > 1)})" if more else "")  # bench check lists all
 
 
 #: pydantic error types of a value of the wrong type.
@@ -162,9 +161,19 @@ def _describe_one(err: Any) -> str:
         shown = repr(err["input"])
         if len(shown) <= 60 and err["type"] != "extra_forbidden":
             text += f", got {shown}"
-        if err["type"] in _TYPE_ERRORS and isinstance(err["input"], str):
+        if err["type"] in _TYPE_ERRORS and _is_number_text(err["input"]):
             text += " (a string: write the value without quotes)"
     return text
+
+
+def _is_number_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return value.strip().lower() in ("true", "false")
+    return True
 
 
 def _is_union_tag(part: object) -> bool:

@@ -59,5 +59,5 @@ def test_encoder_problems_still_leave_the_data_to_check(tmp_path: Path) -> None:
 
 
 def test_load_suite_names_the_first_problem_and_counts_the_rest(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"\(and 4 more problems; `bench check` lists them all\)"):
+    with pytest.raises(ConfigError, match=r"\(and 4 more problems\)$"):
         load_suite(write_suite(tmp_path, BROKEN))
