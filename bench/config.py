@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_validator,
 )
@@ -27,7 +28,15 @@ from bench.schema import FeatureSet
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors, and so are wrong types: ``folds = "3"`` is refused, not coerced
+    (only paths and the feature-set names are read from strings)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+#: Seeds are 32-bit unsigned integers (NumPy's, XGBoost's and torch's seeding all accept them).
+SEED_LIMIT = 2**32
+Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 
 
 class MetricsConfig(_Strict):
@@ -38,9 +47,10 @@ class MetricsConfig(_Strict):
 class RunConfig(_Strict):
     folds: int = Field(3, ge=2, le=100)
     repeats: int = Field(1, ge=1, le=100)
-    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    seeds: list[Seed] = Field(default_factory=lambda: [0], min_length=1)
     encoders: list[str] = Field(default_factory=lambda: ["ae", "mlp", "pca"])
-    feature_sets: list[FeatureSet] = Field(default_factory=lambda: list(FeatureSet))
+    feature_sets: list[Annotated[FeatureSet, Strict(False)]] = Field(
+        default_factory=lambda: list(FeatureSet))
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     validation_fraction: float = Field(0.2, gt=0.0, lt=0.5)
     # OpenML tasks come with official splits (e.g. 10 x 10-fold CV); they are used unless
@@ -63,7 +73,7 @@ class XGBoostConfig(BaseModel):
     ``device``, ``seed``/``random_state`` and ``nthread``/``n_jobs`` are set by the harness.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
     n_estimators: int = Field(300, ge=1)
     learning_rate: float = Field(0.1, gt=0.0)
@@ -81,7 +91,22 @@ class XGBoostConfig(BaseModel):
         unknown = extra - _xgboost_parameter_names() if extra else set()
         if unknown:
             raise ValueError(f"unknown XGBoost parameters {sorted(unknown)}")
+        quoted = sorted(k for k, v in (self.model_extra or {}).items() if _is_quoted_number(v))
+        if quoted:
+            raise ValueError(f"{quoted} must be numbers, however: they are strings holding "
+                             f"numbers (write the values without quotes)")
         return self
+
+
+def _is_quoted_number(value: object) -> bool:
+    """``"256"`` where 256 was meant (XGBoost would quietly parse it)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _xgboost_parameter_names() -> set[str]:
@@ -107,10 +132,12 @@ class SklearnSpec(_Strict):
 
 class LocalSpec(_Strict):
     source: Literal["local"]
-    path: Path
+    path: Path = Field(strict=False)
     target: str = "target"
     name: str | None = None
-    task: Literal["classification", "regression"] | None = None
+    # None: inferred when the target is unambiguous (bench.data.task_inference), else an error;
+    # "infer": take the guess even for an ambiguous target (what --infer-tasks sets).
+    task: Literal["classification", "regression", "infer"] | None = None
     categorical: list[str] | None = None
 
 
@@ -156,12 +183,12 @@ class Suite(_Strict):
 
     name: str
     description: str = ""
-    seed: int = 0
+    seed: Seed = 0
     run: RunConfig = Field(default_factory=RunConfig)
     xgboost: XGBoostConfig = Field(default_factory=XGBoostConfig)
     encoders: dict[str, dict[str, Any]] = Field(default_factory=dict)
     datasets: list[DatasetSpec] = Field(min_length=1)
-    base_dir: Path = Field(Path("."), exclude=True)
+    base_dir: Path = Field(Path("."), exclude=True, strict=False)
 
     def config_hash(self) -> str:
         """Hash of everything that changes results (not the name or description)."""

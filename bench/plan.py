@@ -161,7 +161,13 @@ def make_plan(suite: Suite, *, options: OpenMLOptions | None = None) -> Plan:
         for f in range(grids[i][1])
         for s in run.seeds
     )
-    return Plan(suite, tuple(labels), items)
+    plan = Plan(suite, tuple(labels), items)
+    if plan.n_rows == 0:
+        raise ConfigError(
+            f"the plan has no result rows: feature_sets must include 'raw', or name encoders for "
+            f"{[str(fs) for fs in run.feature_sets]}, however: run.encoders = {list(run.encoders)}",
+            where=suite.name)
+    return plan
 
 
 def split_grids(suite: Suite, options: OpenMLOptions | None = None) -> list[tuple[int, int]]:

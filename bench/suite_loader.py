@@ -7,6 +7,7 @@ above the encoders and data layers because it asks both about the suite.
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +24,36 @@ from bench.errors import ConfigError
 def load_suite(name_or_path: str | Path) -> Suite:
     """Load and validate a suite by name (``quick``) or path (``my_suite.toml``)."""
     path = resolve_suite_path(name_or_path)
+    return load_suite_data(_read(path), where=str(path))
+
+
+def load_suite_problems(name_or_path: str | Path) -> tuple[Suite | None, list[str]]:
+    """Every problem of a suite file, not just the first, and the suite without the keys at
+    fault (their defaults instead; a broken dataset entry left out) so that its data can still
+    be checked (``bench check``). ``None`` when even that does not validate."""
+    path = resolve_suite_path(name_or_path)
+    data = _read(path)
+    problems: list[str] = []
+    for _ in range(MAX_REPAIRS):
+        try:
+            return load_suite_data(data, where=str(path)), problems
+        except _Invalid as exc:
+            problems += [f"{path}: {_describe_one(err)}" for err in exc.errors]
+            data = _without(data, [err["loc"] for err in exc.errors])
+        except ConfigError as exc:  # encoder parameters or OpenML suites: check the data anyway
+            problems.append(str(exc))
+            try:
+                return _expand_openml_suites(Suite.model_validate(data)), problems
+            except (ValidationError, ConfigError):
+                return None, problems
+    return None, problems
+
+
+#: How many rounds of leaving out faulty keys :func:`load_suite_problems` tries.
+MAX_REPAIRS = 5
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -31,7 +62,33 @@ def load_suite(name_or_path: str | Path) -> Suite:
         raise ConfigError(f"cannot read: {exc}", where=str(path)) from None
     data.setdefault("name", path.stem)
     data["base_dir"] = path.parent
-    return load_suite_data(data, where=str(path))
+    return data
+
+
+class _Invalid(ConfigError):
+    """A structural validation failure, with every pydantic error (for :func:`load_suite_problems`)."""
+
+    def __init__(self, message: str, *, where: str, errors: list[Any]) -> None:
+        super().__init__(message, where=where)
+        self.errors = errors
+
+
+def _without(data: dict[str, Any], locations: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """``data`` without the keys at ``locations`` (a dataset entry goes whole)."""
+    out = copy.deepcopy(data)
+    drop_entries = set()
+    for loc in locations:
+        if len(loc) >= 2 and loc[0] == "datasets" and isinstance(loc[1], int):
+            drop_entries.add(loc[1])
+            continue
+        parent: Any = out
+        for part in loc[:-1]:
+            parent = parent.get(part, {}) if isinstance(parent, dict) else {}
+        if isinstance(parent, dict):
+            parent.pop(loc[-1] if loc else None, None)
+    if drop_entries and isinstance(out.get("datasets"), list):
+        out["datasets"] = [d for i, d in enumerate(out["datasets"]) if i not in drop_entries]
+    return out
 
 
 def load_suite_data(data: Mapping[str, Any], *, where: str) -> Suite:
@@ -41,7 +98,7 @@ def load_suite_data(data: Mapping[str, Any], *, where: str) -> Suite:
         suite = _expand_openml_suites(suite)
         _check_encoders(suite)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc), where=where) from None
+        raise _Invalid(_describe(exc), where=where, errors=exc.errors(include_url=False)) from None
     except ConfigError as exc:
         raise ConfigError(exc.message, where=where) from None
     return suite
@@ -81,7 +138,18 @@ def _check_encoders(suite: Suite) -> None:
 
 def _describe(exc: ValidationError) -> str:
     """The first validation problem as ``key: expected ..., got ...``."""
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    more = len(errors) - 1
+    return _describe_one(errors[0]) + (
+        f" (and {more} more problem{'s' * (more > 1)})" if more else "")  # bench check lists all
+
+
+#: pydantic error types of a value of the wrong type.
+_TYPE_ERRORS = ("int_type", "float_type", "bool_type", "int_parsing", "float_parsing",
+                "bool_parsing", "list_type")
+
+
+def _describe_one(err: Any) -> str:
     loc = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
@@ -93,8 +161,19 @@ def _describe(exc: ValidationError) -> str:
         shown = repr(err["input"])
         if len(shown) <= 60 and err["type"] != "extra_forbidden":
             text += f", got {shown}"
-    more = len(exc.errors()) - 1
-    return text + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        if err["type"] in _TYPE_ERRORS and _is_number_text(err["input"]):
+            text += " (a string: write the value without quotes)"
+    return text
+
+
+def _is_number_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return value.strip().lower() in ("true", "false")
+    return True
 
 
 def _is_union_tag(part: object) -> bool:

@@ -197,8 +197,11 @@ def test_normalize_drops_constant_empty_and_datetime_columns() -> None:
 def test_normalize_task_inference_and_errors() -> None:
     frame = pd.DataFrame({"x": np.arange(30.0), "target": np.linspace(0, 1, 30)})
     assert normalize(frame, target="target", name="r", source="local").task == "regression"
-    frame["target"] = [0, 1, 2] * 10
-    assert normalize(frame, target="target", name="c", source="local").task == "multiclass"
+    frame["target"] = [0, 1, 2] * 10  # ambiguous (issue 18): the suite must say, or "infer"
+    with pytest.raises(DataError, match="the task is ambiguous"):
+        normalize(frame, target="target", name="c", source="local")
+    assert normalize(frame, target="target", name="c", source="local",
+                     task="infer").task == "multiclass"
     frame["target"] = 1
     with pytest.raises(DataError, match="single class"):
         normalize(frame, target="target", name="c", source="local")
@@ -219,7 +222,7 @@ def test_normalize_missing_target_rows_and_infinities() -> None:
 def test_content_hash_changes_with_data() -> None:
     a = load_embedded("iris")
     b = normalize(pd.concat([a.X, pd.Series(a.y, name="target")], axis=1).iloc[1:],
-                  target="target", name="iris", source="local")
+                  target="target", name="iris", source="local", task="classification")
     assert a.content_hash == load_embedded("iris").content_hash
     assert a.content_hash != b.content_hash
 

@@ -10,7 +10,7 @@ import pytest
 
 from bench.config import OpenMLSpec
 from bench.errors import ConfigError
-from bench.suite_loader import load_suite, load_suite_data, with_overrides
+from bench.suite_loader import load_suite, load_suite_data, load_suite_problems, with_overrides
 from tests.helpers import write_suite
 
 IRIS = '[[datasets]]\nsource = "embedded"\nname = "iris"\n'
@@ -115,3 +115,58 @@ def test_validating_a_suite_never_imports_torch() -> None:
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- load_suite_problems: every problem of a suite file at once --------------------------------
+
+BROKEN = """
+name = "broken"
+seed = -1
+[run]
+folds = "3"
+repeats = 0
+[xgboost]
+n_estimators = "10"
+[[datasets]]
+source = "embedded"
+name = "iris"
+[[datasets]]
+source = "local"
+path = "t.csv"
+colour = "blue"
+"""
+
+
+def test_every_structural_problem_is_listed(tmp_path: Path) -> None:
+    _, problems = load_suite_problems(write_suite(tmp_path, BROKEN))
+    keys = sorted(p.split(": ")[1] for p in problems)
+    assert keys == ["datasets.1.colour", "run.folds", "run.repeats", "seed", "xgboost.n_estimators"]
+
+
+def test_the_rest_of_the_suite_is_kept_for_the_data_checks(tmp_path: Path) -> None:
+    suite, _ = load_suite_problems(write_suite(tmp_path, BROKEN))
+    assert suite is not None
+    assert [d.source for d in suite.datasets] == ["embedded"]  # the broken entry left out
+
+
+def test_faulty_keys_fall_back_to_their_defaults(tmp_path: Path) -> None:
+    suite, _ = load_suite_problems(write_suite(tmp_path, BROKEN))
+    assert suite is not None
+    assert (suite.run.folds, suite.seed, suite.xgboost.n_estimators) == (3, 0, 300)
+
+
+def test_a_valid_suite_has_no_problems(tmp_path: Path) -> None:
+    body = "[[datasets]]\nsource = 'embedded'\nname = 'iris'\n"
+    suite, problems = load_suite_problems(write_suite(tmp_path, body))
+    assert (suite is not None, problems) == (True, [])
+
+
+def test_encoder_problems_still_leave_the_data_to_check(tmp_path: Path) -> None:
+    body = "[encoders.ae]\nepochs = 0\n[[datasets]]\nsource = 'embedded'\nname = 'iris'\n"
+    suite, problems = load_suite_problems(write_suite(tmp_path, body))
+    assert (suite is not None, len(problems)) == (True, 1)
+
+
+def test_load_suite_names_the_first_problem_and_counts_the_rest(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\(and 4 more problems\)$"):
+        load_suite(write_suite(tmp_path, BROKEN))

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bench.cli import compare, datasets, env, explain, fetch, query, report, run
+from bench.cli import check, compare, datasets, env, explain, fetch, query, report, run
 from bench.version import DISTRIBUTION, __version__
 
 app = typer.Typer(
@@ -39,6 +39,7 @@ def _main(
 
 
 app.command("run")(run.run)
+app.command("check")(check.check)
 app.command("datasets")(datasets.datasets)
 app.command("fetch")(fetch.fetch)
 app.command("report")(report.report)

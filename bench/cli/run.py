@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
+from bench.cli.check import INFER_TASKS_HELP, report_check
 from bench.errors import BenchError, ConfigError
 from bench.schema import UNIT_COLUMNS
 
 if TYPE_CHECKING:
+    from bench.check import Shape
     from bench.config import Suite
     from bench.data import OpenMLOptions
     from bench.device import DeviceInfo
@@ -53,7 +55,10 @@ def run(
     force_new: Annotated[bool, typer.Option(
         "--force-new", help="Start afresh even if --out holds a run: the old one is moved to "
                             "OUT.replaced-<timestamp> (nothing is deleted).")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; run nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every dataset (as `bench check` does), print the plan and a "
+                          "memory estimate; run nothing.")] = False,
+    infer_tasks: Annotated[bool, typer.Option("--infer-tasks", help=INFER_TASKS_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (CI logs).")] = False,
     offline: Annotated[bool, typer.Option(
         "--offline", help="OpenML data from the cache only; never touch the network.")] = False,
@@ -64,6 +69,7 @@ def run(
 ) -> None:
     """Run a benchmark suite: raw vs embedded vs raw+embedded features for XGBoost."""
     # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
+    from bench.check import check_suite
     from bench.data import OpenMLOptions
     from bench.data.openml import require_cached
     from bench.device import resolve_device
@@ -74,8 +80,13 @@ def run(
     loaded = with_overrides(load_suite(suite), folds=folds, repeats=repeats,
                             seeds=_parse_seeds(seeds), encoders=_parse_list(encoders))
     data_options = OpenMLOptions.from_env(cache_dir=cache_dir, offline=offline)
+    # Nothing starts while a dataset's task is ambiguous; --dry-run checks everything.
+    checked = check_suite(loaded, options=data_options, infer_tasks=infer_tasks,
+                          tasks_only=not dry_run)
+    report_check(checked)
+    loaded = checked.suite
     if dry_run:
-        _print_plan(loaded, data_options)
+        _print_plan(loaded, data_options, checked.shapes)
         return
     if offline:
         require_cached(loaded.datasets, data_options, suite_arg=suite)
@@ -91,7 +102,8 @@ def run(
     again = _resume_command(suite, options.out_dir, folds=folds, repeats=repeats, seeds=seeds,
                             encoders=encoders, device=device, executor=executor, workers=workers,
                             scheduler=scheduler, unit_timeout=unit_timeout,
-                            offline=offline, cache_dir=cache_dir, threads=threads or None)
+                            offline=offline, cache_dir=cache_dir, threads=threads or None,
+                            infer_tasks=infer_tasks)
     with _sigterm_as_interrupt():
         try:
             outcome = _run_with_progress(loaded, options, quiet)
@@ -231,9 +243,10 @@ def _print_answer(report_path: Path | None) -> None:
             typer.echo(f"\nAnswer:\n{answer}")
 
 
-def _print_plan(suite: Suite, options: OpenMLOptions) -> None:
+def _print_plan(suite: Suite, options: OpenMLOptions, shapes: dict[str, Shape]) -> None:
     from rich.table import Table
 
+    from bench.check import available_memory, size_text, unit_memory
     from bench.plan import make_plan
 
     plan = make_plan(suite, options=options)
@@ -243,14 +256,17 @@ def _print_plan(suite: Suite, options: OpenMLOptions) -> None:
               f"repeat(s) × {run.folds} folds × {len(run.seeds)} seed(s); "
               f"encoders {', '.join(run.encoders) or '—'}; feature sets "
               f"{', '.join(run.feature_sets)}")
-    table = Table("dataset", "work items", "units", "rows")
+    table = Table("dataset", "work items", "units", "rows", "memory at once (est.)")
     for name in plan.datasets:
         items = [i for i in plan.items if i.dataset == name]
+        memory = size_text(unit_memory(suite, shapes[name])) if name in shapes else "?"
         table.add_row(name, str(len(items)), str(sum(i.n_units for i in items)),
-                      str(sum(len(i.row_keys()) for i in items)))
-    table.add_row("[bold]total[/]", str(len(plan.items)), str(plan.n_units), str(plan.n_rows))
+                      str(sum(len(i.row_keys()) for i in items)), memory)
+    table.add_row("[bold]total[/]", str(len(plan.items)), str(plan.n_units), str(plan.n_rows), "")
     con.print(table)
-    con.print(f"expected rows: {plan.n_rows}")
+    available = available_memory()
+    con.print(f"expected rows: {plan.n_rows}"
+              + (f"; memory available now: {size_text(available)}" if available else ""))
 
 
 def _parse_seeds(text: str | None) -> list[int] | None:

@@ -10,6 +10,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from bench.data.task_inference import GUESSED_NOTE
+
 TaskType = Literal["binary", "multiclass", "regression"]
 SourceType = Literal["embedded", "openml", "local", "sklearn"]
 
@@ -51,6 +53,11 @@ class Dataset:
     def is_classification(self) -> bool:
         return self.task != "regression"
 
+    @property
+    def task_inferred(self) -> bool:
+        """True when the task is a guess for an ambiguous target (``--infer-tasks``)."""
+        return any(note.startswith(GUESSED_NOTE) for note in self.provenance)
+
     @cached_property
     def content_hash(self) -> str:
         """SHA-256 over the feature values, dtypes and target: changes iff the data changes."""
@@ -70,6 +77,7 @@ class Dataset:
             "features": self.n_features,
             "categorical": len(self.categorical),
             "classes": self.n_classes,
+            "task_inferred": self.task_inferred,
             "openml_task_id": self.openml_task_id,
             "openml_dataset_id": self.openml_dataset_id,
         }

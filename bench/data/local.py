@@ -12,6 +12,7 @@ import gzip
 import re
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 import arff
 import pandas as pd
@@ -117,6 +118,43 @@ def _text_header(path: Path) -> list[str]:
     with opener(path, "rt", encoding="utf-8", newline="") as fh:
         delimiter = "\t" if _suffix(path) == ".tsv" else ","
         return next(csv.reader(fh, delimiter=delimiter), [])
+
+
+class TargetColumn(NamedTuple):
+    """What ``bench check`` reads of a local file: its column names and one column's values
+    (``None`` when the file has no such column)."""
+
+    columns: list[str]
+    values: pd.Series | None
+
+
+def read_target_column(path: Path, target: str) -> TargetColumn:
+    """The header and the target column only (csv/tsv/parquet; ARFF is read whole).
+
+    A file that cannot be read raises the same one-line :class:`DataError` as :func:`read_table`.
+    """
+    kind = _suffix(path)
+    if kind not in READERS or not path.is_file():
+        read_table(path)  # raises its message (unsupported type, not found, ...)
+    try:
+        if kind in (".csv", ".tsv"):
+            columns = _text_header(path)
+            _check_unique_columns(columns, path)
+            values = (pd.read_csv(path, sep="\t" if kind == ".tsv" else ",", usecols=[target])
+                      [target] if target in columns else None)
+            return TargetColumn(columns, values)
+        if kind in (".parquet", ".pq"):
+            columns = [str(c) for c in pyarrow.parquet.read_schema(path).names]
+            _check_unique_columns(columns, path)
+            values = pd.read_parquet(path, columns=[target])[target] if target in columns else None
+            return TargetColumn(columns, values)
+    except DataError:
+        raise
+    except Exception:  # noqa: BLE001 - the full reader words the problem, or reads the file
+        pass
+    frame = read_table(path)
+    return TargetColumn([str(c) for c in frame.columns],
+                        frame[target] if target in frame.columns else None)
 
 
 def load_local(

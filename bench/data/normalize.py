@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from bench.data.columns import missing_column_message, unknown_columns_message
 from bench.data.dataset import Dataset, SourceType, TaskType
+from bench.data.task_inference import ambiguity_message, guessed_note, infer_task
 from bench.errors import DataError
 
-#: An integer target with at most this many distinct values is taken as classification when the
-#: suite does not say which task it is.
-MAX_INFERRED_CLASSES = 20
 #: A text column whose non-missing values parse as numbers at least this often is a numeric
 #: column with garbage in it, not a categorical.
 NUMERIC_GARBAGE_SHARE = 0.95
@@ -59,14 +58,16 @@ def normalize(
 
     ``categorical`` names columns to treat as nominal even if they hold numbers (PMLB-style
     integer codes); ``drop`` names id-like columns to remove; ``task`` is ``classification``,
-    ``binary``, ``multiclass`` or ``regression`` (inferred from the target when ``None``).
+    ``binary``, ``multiclass`` or ``regression``; ``None`` infers it from an unambiguous target
+    (an ambiguous one is an error) and ``"infer"`` takes the guess (:mod:`bench.data.task_inference`).
     """
     _check_table(frame, target, name)
     notes = list(provenance)
     declared = set(categorical or ())
     unknown = declared - set(frame.columns)
     if unknown:
-        raise DataError(f"categorical columns not in the table: {sorted(unknown)}", where=name)
+        raise DataError(unknown_columns_message("categorical", sorted(unknown, key=str),
+                                                list(frame.columns)), where=name)
 
     n_before = len(frame)
     frame = frame.loc[frame[target].notna()]
@@ -80,7 +81,7 @@ def normalize(
     if drop:
         notes.append(f"dropped id/ignored columns {list(drop)}")
     X, categorical_cols = _normalize_features(X, declared, name, notes)
-    task_type = _resolve_task(y_raw, task, name, notes)
+    task_type = _resolve_task(y_raw, task, name, notes, openml=source == "openml")
     y, classes = _encode_target(y_raw, task_type, name, notes)
     if task_type != "regression":
         task_type = "binary" if len(classes) == 2 else "multiclass"
@@ -105,11 +106,8 @@ def _check_table(frame: pd.DataFrame, target: str, name: str) -> None:
     if duplicated:
         raise DataError(f"duplicate column names: {duplicated}", where=name)
     if target not in frame.columns:
-        shown = ", ".join(map(str, frame.columns[:12]))
-        more = " ..." if frame.shape[1] > 12 else ""
-        raise DataError(
-            f"target column {target!r} not found; columns are: {shown}{more}", where=name
-        )
+        raise DataError(missing_column_message("target column", target, list(frame.columns)),
+                        where=name)
     if frame.shape[1] < 2:
         raise DataError("the table has a target but no feature columns", where=name)
 
@@ -210,28 +208,27 @@ def _is_nominal(s: pd.Series, col: object, name: str) -> bool:
     return True
 
 
-def _resolve_task(y: pd.Series, task: str | None, name: str, notes: list[str]) -> TaskType:
+def _resolve_task(y: pd.Series, task: str | None, name: str, notes: list[str], *,
+                  openml: bool = False) -> TaskType:
+    """The task the suite names, else the unambiguous one the target implies
+    (:mod:`bench.data.task_inference`); an ambiguous target needs ``task`` (or ``"infer"``)."""
     if task in ("binary", "multiclass", "classification"):
         return "multiclass"  # refined to binary/multiclass once classes are known
     if task == "regression":
         if not ptypes.is_numeric_dtype(y) or ptypes.is_bool_dtype(y):
             raise DataError(f"task is regression but the target is {y.dtype}", where=name)
         return "regression"
-    if task is not None:
+    if task not in (None, "infer"):
         raise DataError(
-            f"task must be classification, binary, multiclass or regression, got {task!r}",
-            where=name,
-        )
-    inferred: TaskType = "multiclass"
-    if ptypes.is_numeric_dtype(y) and not ptypes.is_bool_dtype(y):
-        values = y.to_numpy(dtype="float64")
-        integral = np.all(np.isfinite(values)) and np.all(values == np.round(values))
-        if not integral or np.unique(values).size > MAX_INFERRED_CLASSES:
-            inferred = "regression"
-    notes.append(
-        f"task inferred as {'regression' if inferred == 'regression' else 'classification'}"
-    )
-    return inferred
+            f"task must be classification, binary, multiclass, regression or infer, "
+            f"got {task!r}", where=name)
+    guess = infer_task(y)
+    if guess.ambiguous and task is None:
+        raise DataError(ambiguity_message(guess, key="task_type" if openml else "task",
+                                          can_infer=not openml), where=name)
+    notes.append(guessed_note(guess) if guess.ambiguous
+                 else f"task inferred as {guess.task} ({guess.reason})")
+    return "regression" if guess.task == "regression" else "multiclass"
 
 
 def _encode_target(y: pd.Series, task: TaskType, name: str,

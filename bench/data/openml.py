@@ -34,6 +34,7 @@ import xmltodict
 
 from bench.config import OpenMLSpec
 from bench.data.cache import CorruptCacheError, NormalizedStore, entry_lock
+from bench.data.columns import column_hint
 from bench.data.dataset import Dataset
 from bench.data.normalize import normalize, subsample_columns, subsample_rows
 from bench.data.openml_client import (
@@ -239,7 +240,7 @@ def _build(dataset_id: int, target: str, kind: str | None,
     what = f"OpenML dataset {dataset_id}"
     ds, frame = _download_and_read(dataset_id, options)
     if target not in frame.columns:
-        raise DataError(f"{what} has no column {target!r}")
+        raise DataError(f"{what} has no column {target!r}{column_hint(target, frame.columns)}")
     keep = np.flatnonzero(frame[target].notna().to_numpy())
     notes = [f"OpenML dataset {dataset_id} {ds.name!r} version {ds.version} from {options.server}"
              f" (file md5 {ds.md5_checksum or 'n/a'})"]

@@ -20,6 +20,8 @@ class RunInfo:
     device: str = ""
     versions: dict[str, str] = field(default_factory=dict)  # when the run ran
     report_versions: dict[str, str] = field(default_factory=dict)  # when the report was made
+    # dataset -> task guessed for an ambiguous target (--infer-tasks; manifest datasets.*)
+    inferred_tasks: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any], *, suite: str = "",
@@ -32,7 +34,10 @@ class RunInfo:
         return cls(suite=str(manifest.get("suite") or suite), run_id=str(manifest.get("run_id", "")),
                    config_hash=str(manifest.get("config_hash", "")), device=device,
                    versions={k: str(v) for k, v in env_versions.items() if v},
-                   report_versions=report_versions())
+                   report_versions=report_versions(),
+                   inferred_tasks={name: str(d.get("task")) for name, d in
+                                   (manifest.get("datasets") or {}).items()
+                                   if isinstance(d, dict) and d.get("task_inferred")})
 
 
 def report_versions() -> dict[str, str]:

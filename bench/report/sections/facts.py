@@ -24,9 +24,18 @@ def facts_blocks(a: Analysis, info: RunInfo) -> list[Block]:
              f"**design**: {design(a)}",
              f"**methods**: {', '.join(f'`{m}`' for m in s.methods)} (baseline `{a.baseline}`)",
              f"**device**: {info.device}" if info.device else "",
+             _inferred(info),
              f"**result rows**: {rows} ({len(s.failures)} failed, "
              f"{len(s.no_value)} without a primary-metric value)"]
     return [Heading("Run"), Bullets(tuple(i for i in items if i))]
+
+
+def _inferred(info: RunInfo) -> str:
+    if not info.inferred_tasks:
+        return ""
+    guessed = ", ".join(f"{name} ({task}, inferred)" for name, task in
+                        sorted(info.inferred_tasks.items()))
+    return f"**tasks inferred** (`--infer-tasks`; not set in the suite): {guessed}"
 
 
 def method_blocks(a: Analysis) -> list[Block]:
