@@ -38,6 +38,7 @@ from bench.schema import HIGHER_IS_BETTER, KEY_COLUMNS
 from bench.stats.resampled import corrected_resampled_ttest
 from bench.stats.scores import method_name, relative_scale
 from bench.store import RunStore, load
+from bench.version import is_own_distribution
 
 Verdict = Literal["ok", "regression", "not comparable"]
 EXIT_CODES = {"ok": 0, "regression": 1, "not comparable": 2}
@@ -261,7 +262,7 @@ def _notes(base_m: dict, new_m: dict) -> tuple[str, ...]:
         notes.append(f"devices differ ({kinds[0]} vs {kinds[1]}): values may differ slightly")
     versions = [(name, v, new_m.get("environment", {}).get("versions", {}).get(name))
                 for name, v in base_m.get("environment", {}).get("versions", {}).items()]
-    changed = [f"{name} {a} → {b}" for name, a, b in versions if a != b and name != "embedbench"]
+    changed = [f"{name} {a} → {b}" for name, a, b in versions if a != b and not is_own_distribution(name)]
     if changed:
         notes.append("versions differ: " + ", ".join(changed))
     return tuple(notes)

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-REPORT_PACKAGES = ("embedbench", "numpy", "pandas", "scipy", "baycomp", "scikit-posthocs",
+from bench.version import DISTRIBUTION
+
+REPORT_PACKAGES = (DISTRIBUTION, "numpy", "pandas", "scipy", "baycomp", "scikit-posthocs",
                    "matplotlib")
 
 

@@ -8,6 +8,7 @@ from bench.report.document import Block, Heading, Paragraph, Preformatted
 from bench.report.info import RunInfo
 from bench.report.sections.common import dataset_counts, design
 from bench.stats.analysis import Analysis
+from bench.version import recorded_version
 
 
 def cite_blocks(a: Analysis, info: RunInfo) -> list[Block]:
@@ -22,7 +23,7 @@ def cite_text(a: Analysis, info: RunInfo) -> str:
     s = a.scores
     software = ", ".join(f"{k} {v}" for k, v in sorted(info.versions.items()) if v)
     statistics = ", ".join(f"{k} {v}" for k, v in sorted(info.report_versions.items()) if v)
-    bench_version = info.versions.get("embedbench") or info.report_versions.get("embedbench", "")
+    bench_version = recorded_version(info.versions) or recorded_version(info.report_versions)
     options = a.options
     flags = f"--baseline {options.baseline} --alpha {options.alpha} --rope {options.rope}"
     if options.metrics:
