@@ -1,5 +1,5 @@
 """The registry is the one list of encoders: a new one is one file plus one ``register`` line,
-and ``bench run`` and ``bench report`` then handle it with no other change."""
+and ``bench run``, ``bench report`` and ``bench explain`` then handle it with no other change."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sklearn.pipeline import Pipeline
 from typer.testing import CliRunner
 
 from bench.cli import app
+from bench.config import EmbeddedSpec
+from bench.data import load_dataset
 from bench.encoders import (
     REGISTRY,
     check_encoder_params,
@@ -22,6 +24,7 @@ from bench.encoders import (
     restricts_rows,
 )
 from bench.errors import ConfigError
+from bench.explain import Design, explain
 from tests.helpers import write_suite
 from tests.toy_encoder import ToyEncoder, ToyParams
 
@@ -116,3 +119,18 @@ def test_toy_encoder_runs_and_reports(toy_registered, tmp_path: Path) -> None:
     report = runner.invoke(app, ["report", str(out), "--format", "md", "--out", str(tmp_path / "r")])
     assert report.exit_code == 0, report.output
     assert "toy/emb" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+
+
+def test_toy_encoder_is_explained(toy_registered, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["explain", "iris", "--encoder", "toy", "--seeds", "2",
+                                      "--folds", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "explain.md").read_text(encoding="utf-8")
+    assert "**Combines:** linearly — `toy` is a linear map of its inputs." in text
+
+
+def test_toy_encoder_explanation_reads_only_the_picked_inputs(toy_registered) -> None:
+    iris = load_dataset(EmbeddedSpec(source="embedded", name="iris"))
+    e = explain(iris, "toy", {"latent": 2}, design=Design(folds=2, seeds=1))
+    picked = make_encoder("toy", {"latent": 2}).fit(iris.X).columns_
+    assert set(e.ranking.table.index[e.ranking.table["mean"] > 0]) == set(picked)
