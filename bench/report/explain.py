@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bench.report.figures import CHAR_WIDTH_IN
+
 if TYPE_CHECKING:
     from bench.explain import Explanation
 
@@ -196,11 +198,24 @@ def explanation_figures(e: Explanation) -> dict[str, Figure]:
     return figures
 
 
-def _figure(width: float, height: float) -> Figure:
-    # A layout engine: titles, tick labels and colour bars never overlap, whatever the names.
-    fig = Figure(figsize=(width, height), dpi=150, layout="constrained")
+def _figure(width: float, heights: list[float], *, top: float = 0.4, gap: float = 0.5,
+            bottom: float = 0.5, left: float = 0.9, right: float = 0.25) -> tuple[Figure, list]:
+    """A figure of stacked axes with margins in inches (no layout engine: it would triple the
+    drawing time): ``top`` and ``gap`` leave room for each panel's title, ``bottom`` for the
+    (rotated) tick labels of the last panel, so titles never overlap an axis."""
+    height = top + sum(heights) + gap * (len(heights) - 1) + bottom
+    fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)
-    return fig
+    axes = fig.subplots(len(heights), 1, sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": heights})[:, 0]
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
+                        top=1 - top / height, hspace=gap / (sum(heights) / len(heights)))
+    return fig, list(axes)
+
+
+def _label_room(names: list[str]) -> float:
+    """Inches below an axis for tick labels rotated by 45°."""
+    return 0.35 + CHAR_WIDTH_IN * max((len(n) for n in names), default=1) * 0.75
 
 
 def importance_figure(e: Explanation) -> Figure:
@@ -208,8 +223,8 @@ def importance_figure(e: Explanation) -> Figure:
     is in the top k."""
     table = e.ranking.table.head(TOP)
     names = list(table.index)
-    fig = _figure(max(6.0, 0.55 * len(names) + 2.5), 5.2)
-    bars, often = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+    fig, (bars, often) = _figure(max(6.0, 0.55 * len(names) + 2.5), [2.8, 1.3],
+                                 bottom=_label_room(names))
     x = np.arange(len(names))
     series = [(f"{e.encoder}", table)]
     if e.reference_ranking is not None:
@@ -237,27 +252,33 @@ def unit_heatmap(e: Explanation) -> Figure:
                e.unit_shares[order])]
     if e.reference_shares is not None:
         panels.append((str(e.reference), e.reference_shares[order]))
-    rows = sum(len(t) for _, t in panels)
-    fig = _figure(max(6.0, 0.7 * len(order) + 3.0), 1.6 + 0.5 * rows + 0.8 * len(panels))
-    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
+    width = max(6.0, 0.7 * len(order) + 3.0)
+    fig, axes = _figure(width, [0.45 * len(t) + 0.2 for _, t in panels],
+                        bottom=_label_room(order), right=1.3)
     image = None
     for ax, (title, table) in zip(axes, panels, strict=True):
         image = ax.imshow(table.to_numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1)
         ax.set_title(f"{e.dataset}: per-unit shares of {title}", loc="left")
         ax.set_yticks(np.arange(len(table.index)), list(table.index))
-        ax.set_xticks(np.arange(len(order)), order, rotation=45, ha="right")
         for (i, j), value in np.ndenumerate(table.to_numpy()):
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
                     color="white" if value < 0.5 else "black")
-    fig.colorbar(image, ax=list(axes), label="share of the unit's |IG|")
+    axes[-1].set_xticks(np.arange(len(order)), order, rotation=45, ha="right")
+    low, high = axes[-1].get_position().y0, axes[0].get_position().y1
+    cax = fig.add_axes((1 - 1.0 / width, low, 0.15 / width, high - low))
+    fig.colorbar(image, cax=cax, label="share of the unit's |IG|")
     return fig
 
 
 def latent_scatter(e: Explanation) -> Figure:
     """Test rows of the first fit in the 2-D latent space, coloured by class (or target)."""
     methods = list(dict.fromkeys(e.scatter["method"]))
-    fig = _figure(4.2 * len(methods) + 0.8, 4.0)
+    width = 4.2 * len(methods) + (1.2 if e.task == "regression" else 0.4)
+    fig = Figure(figsize=(width, 4.0), dpi=150)
+    FigureCanvasAgg(fig)
     axes = fig.subplots(1, len(methods), squeeze=False)[0]
+    fig.subplots_adjust(left=0.7 / width, right=1 - (1.1 if e.task == "regression" else 0.2) / width,
+                        bottom=0.55 / 4.0, top=1 - 0.35 / 4.0, wspace=0.25)
     labels = {"encoder": f"`{e.encoder}`" + (" (aligned)" if e.aligned else ""),
               "reference": str(e.reference)}
     for ax, method in zip(axes, methods, strict=True):
@@ -272,7 +293,7 @@ def latent_scatter(e: Explanation) -> Figure:
         ax.set_xlabel("z0")
         ax.set_ylabel("z1")
     if e.task == "regression":
-        fig.colorbar(points, ax=list(axes), label="target")
+        fig.colorbar(points, ax=list(axes), label="target", fraction=0.04)
     else:
         axes[-1].legend(frameon=False, title="class", fontsize=7)
     return fig
