@@ -59,7 +59,8 @@ def _combines(e: Explanation) -> str:
 
 def _is_reference(e: Explanation) -> str:
     if e.reference is None:
-        return f"**Is it PCA?** `{e.encoder}` is the reference itself; nothing to compare."
+        return (f"**Is it PCA?** `{e.encoder}` names no reference encoder to compare with "
+                f"(PCA itself names none).")
     ref = e.reference.upper() if e.reference == "pca" else f"`{e.reference}`"
     return f"**Is it {ref}?** {subspace_sentence(e)}"
 
