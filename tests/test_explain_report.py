@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from bench.config import EmbeddedSpec
 from bench.data import load_dataset
 from bench.explain import Design, explain
 from bench.explain.result import Spread
+from bench.explain.stability import rank_inputs
 from bench.report.explain import (
     answer_lines,
     importance_figure,
@@ -113,3 +115,23 @@ def test_latent_scatter_legend_lists_the_classes(rp) -> None:
 def test_latent_scatter_axes_are_the_units(rp) -> None:
     ax = latent_scatter(rp).axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("z0", "z1")
+
+
+def _with_ranking(e, values):
+    ranking = rank_inputs(np.asarray(values, dtype=float), ["p", "q", "r"], top_k=1)
+    return dataclasses.replace(e, ranking=ranking)
+
+
+def test_a_stable_ranking_is_called_stable(rp) -> None:
+    e = _with_ranking(rp, [[0.6, 0.3, 0.1]] * 4)
+    assert answer_lines(e)[0].startswith("**Reads:** p > q > r — a stable ranking over")
+
+
+def test_an_unstable_leader_is_said_to_be_unstable(rp) -> None:
+    e = _with_ranking(rp, [[0.5, 0.4, 0.1], [0.4, 0.5, 0.1]] * 2)
+    assert answer_lines(e)[0].startswith("**Reads:** no stable ranking over")
+
+
+def test_one_fit_says_stability_is_unknown(rp) -> None:
+    e = _with_ranking(rp, [[0.6, 0.3, 0.1]])
+    assert answer_lines(e)[0].endswith("from one fit, so nothing is known about stability.")
