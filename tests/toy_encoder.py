@@ -56,7 +56,7 @@ class ToyEncoder(ToyParams, Encoder):
         return LatentMap.affine(
             prepare=self._standardized, inputs=inputs, groups=np.arange(len(inputs)),
             project=lambda Xt: Xt[:, picked],
-            reference=Reference("pca", {"latent": self.n_embedding_}),
+            reference=Reference("pca", {"latent": self.n_embedding_}, label="PCA"),
         )
 
     def _standardized(self, X: pd.DataFrame) -> np.ndarray:

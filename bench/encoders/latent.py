@@ -29,6 +29,11 @@ class Reference:
 
     name: str
     params: dict[str, Any] = field(default_factory=dict)
+    label: str = ""  # how reports call it ("PCA"); the name when empty
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -86,4 +91,4 @@ def input_names(inputs: NetworkInputs) -> tuple[str, ...]:
 
 def pca_reference(width: int, scaling: str) -> Reference:
     """PCA of the same width on the same scaling: the classical answer to compare with."""
-    return Reference("pca", {"latent": width, "scaling": scaling})
+    return Reference("pca", {"latent": width, "scaling": scaling}, label="PCA")

@@ -31,7 +31,8 @@ def explain(dataset: Dataset, encoder: str, params: dict[str, Any] | None = None
     reference = fits[0].latent.reference
     return summarize(
         measured, dataset=dataset.name, encoder=encoder,
-        reference=None if reference is None else reference.name, linear=fits[0].latent.linear,
+        reference=None if reference is None else reference.name,
+        reference_label="" if reference is None else reference.title, linear=fits[0].latent.linear,
         task=dataset.task, classes=tuple(dataset.classes), folds=design.folds,
         seeds=design.seeds, n_train=len(fits[0].train), top_k=top_k,
     )

@@ -34,6 +34,7 @@ class Explanation:
     dataset: str
     encoder: str
     reference: str | None
+    reference_label: str  # how the report calls the reference ("PCA")
     latent: int
     linear: bool
     task: str
@@ -68,7 +69,7 @@ class Explanation:
 
 
 def summarize(fits: list[FitMeasures], *, dataset: str, encoder: str, reference: str | None,
-              linear: bool, task: str, classes: tuple[str, ...], folds: int, seeds: int,
+              reference_label: str, linear: bool, task: str, classes: tuple[str, ...], folds: int, seeds: int,
               n_train: int, top_k: int | None) -> Explanation:
     """Aggregate per-fit measures into an :class:`Explanation`."""
     inputs = _inputs(fits)
@@ -77,6 +78,7 @@ def summarize(fits: list[FitMeasures], *, dataset: str, encoder: str, reference:
     refs = [f.reference for f in fits if f.reference is not None]
     return Explanation(
         dataset=dataset, encoder=encoder, reference=reference if refs else None,
+        reference_label=reference_label,
         latent=enc[0].latent_test.shape[1], linear=linear, task=task, classes=classes,
         folds=folds, seeds=seeds, n_train=n_train, n_explained=len(fits[0].y_test),
         inputs=inputs, ranking=rank_inputs(_stack(enc, "importance", inputs, 0.0), list(inputs),

@@ -22,7 +22,7 @@ SAME_CKA = 0.9
 
 
 def answer_lines(e: Explanation) -> list[str]:
-    """The three-line answer: which inputs, how combined, whether it is PCA."""
+    """The three-line answer: which inputs, how combined, whether it is its reference (PCA)."""
     return [_reads(e), _combines(e), _is_reference(e)]
 
 
@@ -59,15 +59,13 @@ def _combines(e: Explanation) -> str:
 
 def _is_reference(e: Explanation) -> str:
     if e.reference is None:
-        return (f"**Is it PCA?** `{e.encoder}` names no reference encoder to compare with "
-                f"(PCA itself names none).")
-    ref = e.reference.upper() if e.reference == "pca" else f"`{e.reference}`"
-    return f"**Is it {ref}?** {subspace_sentence(e)}"
+        return f"**Compared with:** nothing — `{e.encoder}` names no reference encoder."
+    return f"**Is it {e.reference_label}?** {subspace_sentence(e)}"
 
 
 def subspace_sentence(e: Explanation) -> str:
     """A plain sentence interpreting the principal angles and linear CKA against the reference."""
-    ref = e.reference.upper() if e.reference == "pca" else f"`{e.reference}`"
+    ref = e.reference_label
     angle, cka = e.angle, e.cka
     numbers = (f"largest principal angle {_pm(angle.mean, angle.sd, '.0f')}°, "
                f"linear CKA {_pm(cka.mean, cka.sd, '.2f')}")
@@ -162,7 +160,7 @@ def _reconstruction_section(e: Explanation) -> list[str]:
 def _reference_section(e: Explanation) -> list[str]:
     if e.reference is None:
         return []
-    return ["## Is it PCA?" if e.reference == "pca" else f"## Is it `{e.reference}`?", "",
+    return [f"## Is it {e.reference_label}?", "",
             subspace_sentence(e) + " Principal angles compare the spans of the two latents "
             "on test rows (0° = the same subspace, whatever linear map relates them); linear CKA "
             "(1 = the same up to rotation and scale) also compares how variance spreads over "
