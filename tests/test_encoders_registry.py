@@ -1,17 +1,21 @@
 """The registry is the one list of encoders: a new one is one file plus one ``register`` line,
-and ``bench run`` and ``bench report`` then handle it with no other change."""
+and ``bench run``, ``bench report`` and ``bench explain`` then handle it with no other change."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from typer.testing import CliRunner
 
 from bench.cli import app
+from bench.config import EmbeddedSpec
+from bench.data import load_dataset
 from bench.encoders import (
     REGISTRY,
     check_encoder_params,
@@ -19,9 +23,12 @@ from bench.encoders import (
     encoder_names,
     make_encoder,
     register,
+    registry_entry,
     restricts_rows,
 )
-from bench.errors import ConfigError
+from bench.encoders.base import Encoder
+from bench.errors import ConfigError, EncoderError
+from bench.explain import Design, explain
 from tests.helpers import write_suite
 from tests.toy_encoder import ToyEncoder, ToyParams
 
@@ -116,3 +123,60 @@ def test_toy_encoder_runs_and_reports(toy_registered, tmp_path: Path) -> None:
     report = runner.invoke(app, ["report", str(out), "--format", "md", "--out", str(tmp_path / "r")])
     assert report.exit_code == 0, report.output
     assert "toy/emb" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+
+
+def test_toy_encoder_is_explained(toy_registered, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["explain", "iris", "--encoder", "toy", "--seeds", "2",
+                                      "--folds", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "explain.md").read_text(encoding="utf-8")
+    assert "**Combines:** linearly — `toy` is a linear map of its inputs." in text
+
+
+def test_toy_encoder_explanation_reads_only_the_picked_inputs(toy_registered) -> None:
+    iris = load_dataset(EmbeddedSpec(source="embedded", name="iris"))
+    e = explain(iris, "toy", {"latent": 2}, design=Design(folds=2, seeds=1))
+    picked = make_encoder("toy", {"latent": 2}).fit(iris.X).columns_
+    assert set(e.ranking.table.index[e.ranking.table["mean"] > 0]) == set(picked)
+
+
+@pytest.fixture(scope="module")
+def iris_frame() -> tuple[pd.DataFrame, object]:
+    iris = load_dataset(EmbeddedSpec(source="embedded", name="iris"))
+    return iris.X, iris.y
+
+
+@pytest.mark.parametrize("name", ["ae", "dae", "vae", "mlp", "pca", "rp"])
+def test_latent_map_reproduces_transform(name: str, iris_frame) -> None:
+    """The hook ``bench explain`` reads is the embedding the benchmark uses."""
+    X, y = iris_frame
+    fast = {"epochs": 2} if "epochs" in registry_entry(name).params.param_names() else {}
+    encoder = make_encoder(name, {"latent": 2, **fast}, random_state=0)
+    encoder.fit(X, y, task="multiclass")
+    lm = encoder.latent_map()
+    with torch.no_grad():
+        z = lm.encode(torch.as_tensor(lm.prepare(X), dtype=torch.float32)).numpy()
+    np.testing.assert_allclose(z, encoder.transform(X), rtol=1e-5, atol=1e-5)
+
+
+def test_latent_map_reconstruction_is_the_autoencoders(iris_frame) -> None:
+    X, _ = iris_frame
+    encoder = make_encoder("ae", {"latent": 2, "epochs": 2}, random_state=0).fit(X)
+    lm = encoder.latent_map()
+    x = torch.as_tensor(lm.prepare(X), dtype=torch.float32)
+    with torch.no_grad():
+        error = float(((lm.reconstruct(x) - x) ** 2).mean())
+    np.testing.assert_allclose(error, encoder.reconstruction_error(X), rtol=1e-5)
+
+
+def test_latent_map_names_the_reference(iris_frame) -> None:
+    X, _ = iris_frame
+    lm = make_encoder("ae", {"latent": 2, "epochs": 2}, random_state=0).fit(X).latent_map()
+    assert (lm.reference.name, lm.reference.params) == ("pca", {"latent": 2, "scaling": "standard"})
+
+
+def test_an_encoder_without_a_latent_map_says_so(toy_registered, iris_frame) -> None:
+    X, _ = iris_frame
+    encoder = make_encoder("toy", {"latent": 2}).fit(X)
+    with pytest.raises(EncoderError, match="cannot be explained"):
+        Encoder.latent_map(encoder)

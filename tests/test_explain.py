@@ -1,123 +1,131 @@
-"""`bench explain`: integrated gradients against closed forms, PCA against scikit-learn, and a
-planted structure the autoencoder must find."""
+"""`bench explain` end to end: a planted structure found stably, a linear autoencoder that is PCA,
+encoders that cannot be explained say why, and the command line."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import torch
-from sklearn.decomposition import PCA
+from typer.testing import CliRunner
 
+from bench.cli import app
 from bench.config import EmbeddedSpec
 from bench.data import load_dataset
 from bench.data.normalize import normalize
 from bench.errors import EncoderError
-from bench.explain import explain, integrated_gradients
-from bench.splits import make_splits
+from bench.explain import Design, explain
 
-
-def test_integrated_gradients_of_a_linear_map_is_weight_times_offset() -> None:
-    rng = np.random.default_rng(0)
-    W = torch.as_tensor(rng.normal(size=(5, 3)), dtype=torch.float64)
-    x = torch.as_tensor(rng.normal(size=(7, 5)), dtype=torch.float64)
-    b = torch.as_tensor(rng.normal(size=(1, 5)), dtype=torch.float64)
-    ig = integrated_gradients(lambda v: v @ W, x, b, steps=3)
-    expected = W.T.unsqueeze(0) * (x - b).unsqueeze(1)  # (rows, outputs, inputs)
-    torch.testing.assert_close(ig, expected, rtol=1e-12, atol=1e-12)
-
-
-def test_integrated_gradients_are_complete_for_a_smooth_network() -> None:
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
-    net = net.double()
-    x, b = torch.randn(10, 4, dtype=torch.float64), torch.zeros(1, 4, dtype=torch.float64)
-    ig = integrated_gradients(net, x, b, steps=256)
-    with torch.no_grad():
-        change = net(x) - net(b)
-    torch.testing.assert_close(ig.sum(dim=2), change, rtol=0, atol=1e-4)
+FAST = Design(folds=2, seeds=2, max_rows=100)
 
 
 @pytest.fixture(scope="module")
-def credit():
-    ds = load_dataset(EmbeddedSpec(source="embedded", name="credit_g"))
-    return ds, explain(ds, "ae", {"latent": 3, "hidden": [16], "epochs": 20}, max_rows=200)
+def iris():
+    return load_dataset(EmbeddedSpec(source="embedded", name="iris"))
 
 
-def test_shares_cover_every_original_input_once(credit) -> None:
-    ds, e = credit
-    assert e.inputs == tuple(ds.X.columns.drop(list(ds.categorical))) + ds.categorical
-    for table in (e.attribution, e.pca_attribution, e.pca_loadings):
-        assert list(table.columns) == list(e.inputs)
-        np.testing.assert_allclose(table.sum(axis=1), 1.0, rtol=1e-9)
-        assert (table.to_numpy() >= 0).all()
-    assert e.completeness_error < 0.05
-    assert e.n_explained == 200 and e.n_train == len(make_splits(ds, folds=5, repeats=1,
-                                                                 suite_seed=0)[0].train)
-    frame = e.to_frame()
-    assert set(frame["method"]) == {"ae", "pca", "pca loadings"}
-    assert len(frame) == 3 * 3 * len(e.inputs)
-
-
-def test_pca_loadings_match_scikit_learn(credit) -> None:
-    ds, e = credit
-    split = make_splits(ds, folds=5, repeats=1, suite_seed=0)[0]
-    from bench.preprocess import NetworkInputs
-
-    inputs = NetworkInputs().fit(ds.X.iloc[split.train])
-    pca = PCA(3, svd_solver="full").fit(inputs.transform(ds.X.iloc[split.train]))
-    groups = inputs.column_groups()
-    grouped = np.stack([np.abs(pca.components_[:, groups == g]).sum(axis=1)
-                        for g in range(groups.max() + 1)], axis=1)
-    np.testing.assert_allclose(e.pca_loadings.to_numpy(),
-                               grouped / grouped.sum(axis=1, keepdims=True), rtol=1e-6)
-
-
-def test_the_autoencoder_finds_a_planted_correlated_pair() -> None:
+@pytest.fixture(scope="module")
+def planted():
+    """Two inputs share a signal; four are independent noise."""
     rng = np.random.default_rng(0)
-    signal = rng.normal(size=1500)
-    frame = pd.DataFrame({"a": signal + 0.1 * rng.normal(size=1500),
-                          "b": signal + 0.1 * rng.normal(size=1500),
-                          **{f"noise{i}": rng.normal(size=1500) for i in range(4)},
+    signal = rng.normal(size=600)
+    frame = pd.DataFrame({**{f"noise{i}": rng.normal(size=600) for i in range(2)},
+                          "a": signal + 0.1 * rng.normal(size=600),
+                          **{f"noise{i}": rng.normal(size=600) for i in range(2, 4)},
+                          "b": signal + 0.1 * rng.normal(size=600),
                           "target": (signal > 0).astype(int)})
     ds = normalize(frame, target="target", name="planted", source="local")
-    e = explain(ds, "ae", {"latent": 1, "hidden": [16], "epochs": 80, "lr": 3e-3}, max_rows=300)
-    imp = e.importance
-    # One unit can only keep one direction: the shared signal explains the most variance.
-    assert imp.loc[["a", "b"], "ae"].sum() > 0.6
-    assert imp.loc[["a", "b"], "pca"].sum() > 0.9
-    assert imp.index[0] in ("a", "b")
+    params = {"latent": 1, "hidden": [16], "activation": "tanh", "epochs": 40, "lr": 1e-2,
+              "batch_size": 64}
+    return explain(ds, "ae", params, design=Design(folds=2, seeds=3, max_rows=150))
 
 
-def test_unsupported_encoders_are_refused() -> None:
-    ds = load_dataset(EmbeddedSpec(source="embedded", name="iris"))
+def test_planted_pair_comes_first(planted) -> None:
+    assert set(planted.ranking.table.index[:2]) == {"a", "b"}
+
+
+def test_planted_pair_is_always_in_the_top_two(planted) -> None:
+    np.testing.assert_allclose(planted.ranking.table.loc[["a", "b"], "top_k"], 1.0)
+
+
+def test_planted_pair_is_separable_from_the_noise(planted) -> None:
+    table = planted.ranking.table
+    assert table.loc[["a", "b"], "group"].max() < table["group"].iloc[2]
+
+
+def test_planted_pair_carries_most_importance(planted) -> None:
+    assert planted.ranking.table.loc[["a", "b"], "mean"].sum() > 0.8
+
+
+def test_every_fit_is_in_the_long_frame(planted) -> None:
+    frame = planted.to_frame()
+    assert sorted(set(zip(frame["split"], frame["seed"], strict=True))) == [
+        (s, k) for s in range(2) for k in range(3)]
+
+
+@pytest.fixture(scope="module")
+def linear_ae():
+    """A linear autoencoder (no hidden layer) on Gaussian data learns PCA's subspace."""
+    rng = np.random.default_rng(1)
+    basis = np.linalg.qr(rng.normal(size=(5, 5)))[0]
+    X = rng.normal(size=(800, 5)) * np.array([3.0, 2.0, 0.5, 0.3, 0.2]) @ basis
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(5)]).assign(target=rng.normal(size=800))
+    ds = normalize(frame, target="target", name="gauss", source="local")
+    return explain(ds, "ae", {"latent": 2, "hidden": [], "epochs": 150, "lr": 1e-2,
+                              "batch_size": 64, "patience": 150}, design=FAST)
+
+
+def test_linear_autoencoder_has_the_pca_subspace(linear_ae) -> None:
+    assert linear_ae.angle.mean < 5.0
+
+
+def test_linear_autoencoder_cka_with_pca_is_one(linear_ae) -> None:
+    assert linear_ae.cka.mean > 0.95
+
+
+def test_linear_autoencoder_is_linear(linear_ae) -> None:
+    assert linear_ae.linearity_all.mean > 0.999
+
+
+def test_pca_against_itself_has_no_reference(iris) -> None:
+    assert explain(iris, "pca", {"latent": 2}, design=FAST).reference is None
+
+
+def test_random_projection_is_linear_and_compared_with_pca(iris) -> None:
+    e = explain(iris, "rp", {"latent": 2}, design=FAST)
+    assert (e.linear, e.reference) == (True, "pca")
+
+
+def test_oof_proba_is_refused(iris) -> None:
     with pytest.raises(EncoderError, match="oof-proba embeds predictions"):
-        explain(ds, "mlp", {"mode": "oof-proba", "epochs": 2})
+        explain(iris, "mlp", {"mode": "oof-proba", "epochs": 2}, design=FAST)
+
+
+def test_learned_categorical_embeddings_are_refused(iris) -> None:
     with pytest.raises(EncoderError, match="categoricals = 'onehot'"):
-        explain(ds, "ae", {"categoricals": "embedding", "epochs": 2})
+        explain(iris, "ae", {"categoricals": "embedding", "epochs": 2}, design=FAST)
 
 
-def _bench(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from bench.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
+def test_cli_explains_and_writes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, [
+        "explain", "iris", "--encoder", "ae", "--latent", "2", "--seeds", "2", "--folds", "2",
+        "--rows", "20", "--device", "cpu", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Is it PCA?" in result.output
+    text = (tmp_path / "explain.md").read_text(encoding="utf-8")
+    assert text.splitlines()[2].startswith("**Reads:**")
+    frame = pd.read_csv(tmp_path / "explain.csv")
+    assert {"split", "seed", "method", "measure", "value"} <= set(frame.columns)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "explain-importance.png", "explain-latent.png", "explain-units.png"]
 
 
-def test_cli_writes_the_explanation(tmp_path: Path) -> None:
-    proc = _bench("explain", "iris", "--encoder", "pca", "--latent", "2", "--out",
-                  str(tmp_path / "x"))
-    assert proc.returncode == 0, proc.stderr
-    assert "input importance" in proc.stdout
-    text = (tmp_path / "x" / "explain.md").read_text()
-    assert "petal-length" in text and "## Top inputs of each latent unit" in text
-    assert (tmp_path / "x" / "explain.png").stat().st_size > 1000
-    assert len(pd.read_csv(tmp_path / "x" / "explain.csv")) == 3 * 2 * 4
-    proc = _bench("explain", "credit_g", "--suite", "quick", "--encoder", "mlp", "--rows", "50",
-                  "--out", str(tmp_path / "y"))
-    assert proc.returncode == 0, proc.stderr
+def test_cli_takes_a_suite_variant(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, [
+        "explain", "credit_g", "--suite", "quick", "--encoder", "mlp", "--seeds", "1",
+        "--folds", "2", "--rows", "30", "--device", "cpu", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize(("args", "needle"), [
@@ -127,6 +135,6 @@ def test_cli_writes_the_explanation(tmp_path: Path) -> None:
     (("explain", "iris", "--encoder", "transformer"), "unknown encoder 'transformer'"),
 ])
 def test_cli_bad_input_is_one_line(args: tuple[str, ...], needle: str) -> None:
-    proc = _bench(*args)
-    assert proc.returncode == 2, proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and needle in proc.stderr
+    result = CliRunner().invoke(app, list(args))
+    assert (result.exit_code, len(result.stderr.strip().splitlines())) == (2, 1), result.stderr
+    assert needle in result.stderr

@@ -3,7 +3,8 @@
 ``toy`` embeds each row by its ``latent`` highest-variance standardized numeric inputs (chosen on
 the training rows). It is deliberately simple; what the tests prove is that nothing outside this
 file and the registry line has to change for ``bench run``, ``bench report`` and ``bench explain``
-to handle it.
+to handle it. ``latent_map`` is what ``bench explain`` reads: the toy is linear, so it hands
+over its projection and names PCA of the same width as the reference to compare with.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bench.encoders.base import Encoder
+from bench.encoders.latent import LatentMap, Reference
 from bench.encoders.params import EncoderParams, params_dataclass
 
 
@@ -46,3 +48,17 @@ class ToyEncoder(ToyParams, Encoder):
         cols = self.columns_
         scaled = (X[cols] - self.mean_[cols]) / self.scale_[cols]
         return scaled.fillna(0.0).to_numpy(dtype=np.float32)
+
+    def latent_map(self) -> LatentMap:
+        self._check_fitted()
+        inputs = tuple(self.mean_.index)
+        picked = [inputs.index(c) for c in self.columns_]
+        return LatentMap.affine(
+            prepare=self._standardized, inputs=inputs, groups=np.arange(len(inputs)),
+            project=lambda Xt: Xt[:, picked],
+            reference=Reference("pca", {"latent": self.n_embedding_}, label="PCA"),
+        )
+
+    def _standardized(self, X: pd.DataFrame) -> np.ndarray:
+        cols = list(self.mean_.index)
+        return ((X[cols] - self.mean_) / self.scale_).fillna(0.0).to_numpy(dtype=np.float64)

@@ -102,6 +102,12 @@ class ReconstructingEncoder(TorchEncoder):
         """Which network method gives the embedding."""
         return "encode"
 
+    def _latent_method(self) -> str:
+        return self._embed_method()
+
+    def _reconstruct_method(self) -> str:
+        return "reconstruct"
+
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         self._check_fitted()
         return self._embed(self.module_, self._net_input(X), self._embed_method())

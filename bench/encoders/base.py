@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from bench.encoders.latent import LatentMap, input_names, network_fn, pca_reference
 from bench.encoders.many import FitPlan, fit_transform_many
 from bench.encoders.nets import InputLayer
 from bench.encoders.params import Params
@@ -48,6 +49,10 @@ class Encoder(Params):
         self, X: pd.DataFrame, y: np.ndarray | None = None, *, task: str | None = None
     ) -> np.ndarray:
         return self.fit(X, y, task=task).transform(X)
+
+    def latent_map(self) -> LatentMap:
+        """How ``bench explain`` reads this fitted encoder (see :mod:`bench.encoders.latent`)."""
+        raise self._fail("cannot be explained: it defines no latent_map()")
 
     # -- helpers for subclasses -------------------------------------------------------------
 
@@ -107,6 +112,28 @@ class TorchEncoder(Encoder):
     def finish_fit(self, plan: FitPlan, trained: list[Trained], *, transform: bool) -> np.ndarray | None:
         """Keep the trained networks; return the training rows' embeddings when ``transform``."""
         raise NotImplementedError
+
+    def latent_map(self) -> LatentMap:
+        self._check_fitted()
+        if self.categoricals != "onehot":
+            raise self._fail("bench explain needs categoricals = 'onehot' (learned categorical "
+                             "embeddings have no input gradient)")
+        method = self._reconstruct_method()
+        return LatentMap(
+            prepare=self.inputs_.transform, inputs=input_names(self.inputs_),
+            groups=self.inputs_.column_groups(), linear=False,
+            encode=network_fn(self.module_, self._latent_method()),
+            reconstruct=network_fn(self.module_, method) if method else None,
+            reference=pca_reference(self.n_embedding_, self.scaling), device=str(self.device),
+        )
+
+    def _latent_method(self) -> str:
+        """The network method whose output is the embedding."""
+        return "encode"
+
+    def _reconstruct_method(self) -> str:
+        """The network method that reconstructs the prepared inputs ("" if none)."""
+        return ""
 
     def _train_config(self) -> TrainConfig:
         return TrainConfig(

@@ -32,6 +32,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from bench.encoders.align import fit_alignment
 from bench.encoders.base import InputSpec, TorchEncoder
+from bench.encoders.latent import LatentMap
 from bench.encoders.many import FitPlan
 from bench.encoders.nets import StackedSupervisedMLP
 from bench.encoders.params import MLPParams
@@ -149,6 +150,11 @@ class MLPEncoder(MLPParams, TorchEncoder):
         """Embed new rows with the model ``fit`` trained."""
         self._check_fitted()
         return self._outputs(self.module_, self._net_input(X))
+
+    def latent_map(self) -> LatentMap:
+        if self.mode == "oof-proba":
+            raise self._fail("oof-proba embeds predictions, not a hidden layer; explain another mode")
+        return super().latent_map()
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
 from bench.encoders.base import Encoder
+from bench.encoders.latent import LatentMap, Reference, input_names, pca_reference
 from bench.encoders.params import PCAParams
 from bench.encoders.trainer import PARALLEL_MACS
 from bench.preprocess import NetworkInputs
@@ -42,6 +45,17 @@ class ProjectionEncoder(Encoder):
         self._check_fitted()
         return self._project(self.inputs_.transform(X)).astype(np.float32)
 
+    def latent_map(self) -> LatentMap:
+        self._check_fitted()
+        return LatentMap.affine(
+            prepare=self.inputs_.transform, inputs=input_names(self.inputs_),
+            groups=self.inputs_.column_groups(), project=self._project,
+            reconstruct=self._reconstructor(), reference=self._reference(),
+        )
+
+    def _reference(self) -> Reference | None:
+        return pca_reference(self.n_embedding_, self.scaling)
+
     def _max_width(self, Xt: np.ndarray) -> int:
         return Xt.shape[1]
 
@@ -50,6 +64,10 @@ class ProjectionEncoder(Encoder):
 
     def _project(self, Xt: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _reconstructor(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """Prepared rows → their reconstruction, for projections that can map back."""
+        return None
 
 
 class PCAEncoder(PCAParams, ProjectionEncoder):
@@ -64,3 +82,9 @@ class PCAEncoder(PCAParams, ProjectionEncoder):
 
     def _project(self, Xt: np.ndarray) -> np.ndarray:
         return self.pca_.transform(Xt)
+
+    def _reconstructor(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        return lambda Xt: self.pca_.inverse_transform(self.pca_.transform(Xt))
+
+    def _reference(self) -> Reference | None:
+        return None  # PCA is the reference
