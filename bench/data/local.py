@@ -7,6 +7,7 @@ nominal attributes (with their declared levels).
 
 from __future__ import annotations
 
+import collections
 import csv
 import gzip
 import re
@@ -106,7 +107,8 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _check_unique_columns(columns: list[str], path: Path) -> None:
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    counts = collections.Counter(columns)  # linear: list.count was quadratic
+    duplicated = sorted(c for c, n in counts.items() if n > 1)
     if duplicated:
         raise DataError(f"duplicate column names: {duplicated}", where=str(path))
 
