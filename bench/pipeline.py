@@ -93,13 +93,21 @@ def run_suite(suite: Suite, options: RunOptions, *, progress: Progress | None = 
     earlier attempt are retried on resume.
     """
     started = time.perf_counter()
-    progress = progress or _Silent()
+    store = RunStore(options.out_dir)
+    with contextlib.ExitStack() as held:  # one writer per run directory, for the whole run
+        held.enter_context(store.writer_lock())
+        moved = store.set_aside() if options.force_new else None
+        if moved is not None:
+            held.enter_context(store.writer_lock())  # the lock of the new, empty directory
+        return _run_locked(suite, options, store, progress or _Silent(), moved, started)
+
+
+def _run_locked(suite: Suite, options: RunOptions, store: RunStore, progress: Progress,
+                moved: Path | None, started: float) -> RunOutcome:
     out_dir, executor, max_failures = options.out_dir, options.executor, options.max_failures
     ctx = RunContext(suite, out_dir.name, suite.config_hash(), options.device, options.threads,
                      offline=options.offline, cache_dir=options.cache_dir)
     plan = make_plan(suite, options=ctx.openml_options())
-    store = RunStore(out_dir)
-    moved = store.set_aside() if options.force_new else None
     resumed = store.open(_manifest(plan, ctx, executor))
     done = store.done_keys()
     jobs = plan.jobs(done)

@@ -4,7 +4,6 @@ same result rows give byte-identical files."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from bench.errors import BenchError
+from bench.fsio import atomic_write_text
 from bench.report.content import RunInfo, build_document
 from bench.report.figures import write_figures
 from bench.report.formats import FORMATS
@@ -60,11 +60,9 @@ def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
 
 
 def _write(path: Path, text: str) -> Path:
-    """Atomic write (temp file + rename), so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Atomic write (:mod:`bench.fsio`): a reader never sees half a report, and a failed write
+    (a full disk) leaves no temporary file behind."""
+    atomic_write_text(path, text)
     return path
 
 
