@@ -56,6 +56,11 @@ LOCK = ".lock"
 #: The pid of the process holding the lock, for the "run in progress" message.
 PID = ".pid"
 RESULTS = "results.parquet"
+#: Part metadata: the run's config hash and suite config (JSON), so that ``bench recover`` can
+#: rebuild a lost manifest from the parts alone (the schema version is there too: VERSION_KEY).
+CONFIG_HASH_KEY = b"bench_config_hash"
+CONFIG_KEY = b"bench_config"
+RUN_ID_KEY = b"bench_run_id"
 #: ``results.parquet`` metadata: the sequence number of the last part it consolidates.
 LAST_PART_KEY = b"bench_last_part"
 
@@ -73,6 +78,7 @@ class RunStore:
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = Path(run_dir)
         self._next_seq: int | None = None
+        self._identity: dict[bytes, bytes] = {}  # part metadata, from the manifest (open)
 
     @property
     def parts_dir(self) -> Path:
@@ -124,6 +130,11 @@ class RunStore:
         """
         has_manifest = (self.run_dir / MANIFEST).exists()
         existing = self.read_manifest() if has_manifest else None
+        identity = existing or manifest
+        self._identity = {
+            CONFIG_HASH_KEY: str(identity.get("config_hash", "")).encode(),
+            CONFIG_KEY: json.dumps(identity.get("config"), sort_keys=True, default=str).encode(),
+            RUN_ID_KEY: str(identity.get("run_id", "")).encode()}
         if existing is not None and existing.get("config_hash") != manifest["config_hash"]:
             raise ConfigError(
                 f"holds a run with config hash {existing.get('config_hash')}, but this suite and "
@@ -131,6 +142,10 @@ class RunStore:
                 f"(or pass --force-new to set the old run aside)",
                 where=str(self.run_dir),
             )
+        if existing is None and self.part_files():
+            raise ConfigError(f"has result parts but no manifest.json; rebuild it with `bench "
+                              f"recover {self.run_dir}`, then rerun to resume",
+                              where=str(self.run_dir))
         if existing is None and self.run_dir.is_dir() and _has_content(self.run_dir):
             raise ConfigError("exists, is not empty and is not a run directory (no manifest.json); "
                               "choose a new or empty --out directory", where=str(self.run_dir))
@@ -169,8 +184,10 @@ class RunStore:
         path = self.run_dir / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise BenchError(f"cannot read the manifest: {exc}", where=str(path)) from None
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON or bad UTF-8
+            raise BenchError(f"cannot read the manifest: {exc}; if it was damaged, `bench recover "
+                             f"{self.run_dir}` rebuilds it from the parts", where=str(path)) \
+                from None
         if not isinstance(data, dict):
             raise BenchError("the manifest is not a JSON object", where=str(path))
         check_schema_version(data.get("schema_version"), where=str(path))
@@ -211,6 +228,8 @@ class RunStore:
                 elif row.get("status") == Status.OK:
                     error_file.unlink(missing_ok=True)
             table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                   **self._identity})
             path = self.parts_dir / f"part-{self._sequence():08d}-{uuid.uuid4().hex[:8]}.parquet"
             _write_table(table, path)
         except OSError as exc:
@@ -248,7 +267,7 @@ class RunStore:
         # Which parts it holds, so that load() never has to compare file times.
         last = self.part_files()[-1].name if self.part_files() else ""
         table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), LAST_PART_KEY: last.encode()})
+            {**(table.schema.metadata or {}), **self._identity, LAST_PART_KEY: last.encode()})
         try:
             _write_table(table, self.run_dir / RESULTS)
         except OSError as exc:

@@ -106,7 +106,7 @@ def _interrupted_elsewhere(out_dir: Path, again: str) -> NoReturn:
     with contextlib.suppress(BenchError, OSError):
         if (out_dir / "manifest.json").exists():
             RunStore(out_dir).update_manifest(status="interrupted")
-    typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with:\n  {again}",
+    typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with: {again}",
                err=True)
     raise typer.Exit(130)
 
@@ -119,7 +119,7 @@ def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
                    err=True)
     if outcome.status == "interrupted":
         typer.echo(f"interrupted: {len(outcome.results)} finished rows are kept in "
-                   f"{outcome.run_dir}; resume with:\n  {again}", err=True)
+                   f"{outcome.run_dir}; resume with: {again}", err=True)
         raise typer.Exit(130)
     _print_outcome(outcome, device)
     if outcome.status == "stopped":

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import collections
 import csv
+import errno
 import gzip
+import os
 import re
 import zlib
 from pathlib import Path
@@ -24,6 +26,7 @@ from bench.data.embedded import pmlb_categorical
 from bench.data.normalize import normalize
 from bench.errors import DataError
 
+GZIP_MAGIC = b"\x1f\x8b"
 _ARFF_DATE = re.compile(
     r"""^(@attribute\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)\s+)date\b.*$""",
     re.IGNORECASE | re.MULTILINE)
@@ -80,8 +83,7 @@ def read_table(path: Path) -> pd.DataFrame:
     if reader is None:
         raise DataError(f"unsupported file type; expected one of {', '.join(READERS)} (optionally .gz)",
                         where=str(path))
-    if not path.is_file():
-        raise DataError("file not found", where=str(path))
+    _check_is_a_file(path)
     try:
         if _suffix(path) in (".parquet", ".pq"):
             # pyarrow refuses duplicate names with an obscure message: name them first.
@@ -104,6 +106,24 @@ def read_table(path: Path) -> pd.DataFrame:
     _check_unique_columns(_text_header(path) if _suffix(path) in (".csv", ".tsv")
                           else list(frame.columns), path)
     return frame
+
+
+def _check_is_a_file(path: Path) -> None:
+    """Say what is wrong with a path that is not a readable data file, accurately."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError("symlink loop: the path's links point back to themselves",
+                            where=str(path)) from None
+        raise DataError("file not found", where=str(path)) from None
+    if path.is_dir():
+        raise DataError("is a directory, not a data file", where=str(path))
+    if path.suffix.lower() != ".gz" and _suffix(path) in (".csv", ".tsv", ".arff"):
+        with open(path, "rb") as fh:
+            magic = fh.read(2)
+        if magic == GZIP_MAGIC:
+            raise DataError(f"looks gzip-compressed: name it `{path.name}.gz`", where=str(path))
 
 
 def _check_unique_columns(columns: list[str], path: Path) -> None:
