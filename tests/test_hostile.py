@@ -230,6 +230,8 @@ def test_resume_refuses_data_that_changed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "nan_inf: its content changed since this run started" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"  # not left "running" (issue 17, item 1)
 
 
 def test_another_config_is_refused_unless_force_new(tmp_path: Path) -> None:

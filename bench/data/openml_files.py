@@ -110,7 +110,7 @@ def corrupt(path: Path, why: str, offline: bool) -> None:
     hint = "" if offline else "; deleted"
     if not offline:
         path.unlink(missing_ok=True)
-        reject_pickles([path.parent])
+        remove_own_pickles([path.parent])
     raise CorruptCacheError(f"corrupt cached file: {why}{hint}", path=path)
 
 
