@@ -543,3 +543,12 @@ def test_the_md5_is_checked_on_the_bytes_parsed(offline, no_network) -> None:
     arff_file.write_text(arff_file.read_text().replace("@relation", "@RELATION", 1))
     with pytest.raises(CorruptCacheError, match=r"md5 .* does not match OpenML's"):
         load_openml(TASK, options=offline)
+
+
+def test_the_provenance_names_the_sha256_of_the_bytes_parsed(offline, no_network) -> None:
+    import hashlib
+
+    arff_file = offline.server_dir / "datasets" / "2" / "dataset.arff"
+    digest = hashlib.sha256(arff_file.read_bytes()).hexdigest()
+    data = load_openml(TASK, options=offline).dataset
+    assert any(f"SHA-256 of the bytes parsed {digest}" in note for note in data.provenance)

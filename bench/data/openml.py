@@ -232,12 +232,12 @@ def _build(dataset_id: int, target: str, kind: str | None,
            options: OpenMLOptions) -> tuple[Dataset, np.ndarray]:
     """Parse the OpenML data file (ARFF or parquet) once and normalize it."""
     what = f"OpenML dataset {dataset_id}"
-    ds, frame = _download_and_read(dataset_id, options)
+    ds, (frame, sha256) = _download_and_read(dataset_id, options)
     if target not in frame.columns:
         raise DataError(f"{what} has no column {target!r}")
     keep = np.flatnonzero(frame[target].notna().to_numpy())
     notes = [f"OpenML dataset {dataset_id} {ds.name!r} version {ds.version} from {options.server}"
-             f" (file md5 {ds.md5_checksum or 'n/a'})"]
+             f" (file md5 {ds.md5_checksum or 'n/a'}; SHA-256 of the bytes parsed {sha256})"]
     if len(keep) < len(frame):
         notes.append(f"dropped {len(frame) - len(keep)} rows with a missing target")
     drop = [c for c in [ds.row_id_attribute, *_as_list(ds.ignore_attribute)]
@@ -250,7 +250,8 @@ def _build(dataset_id: int, target: str, kind: str | None,
     return dataset, keep.astype(np.int64)
 
 
-def _download_and_read(dataset_id: int, options: OpenMLOptions) -> tuple[Any, pd.DataFrame]:
+def _download_and_read(dataset_id: int,
+                       options: OpenMLOptions) -> tuple[Any, tuple[pd.DataFrame, str]]:
     """openml-python's dataset and its table; a damaged data file is downloaded again once
     (online) or reported with its path (offline)."""
     for attempt in (1, 2):
@@ -268,15 +269,15 @@ def _download_and_read(dataset_id: int, options: OpenMLOptions) -> tuple[Any, pd
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _read_data(ds: Any, dataset_id: int, options: OpenMLOptions) -> pd.DataFrame:
-    """The data file's table, parsed by us from the verified bytes (never a pickle)."""
+def _read_data(ds: Any, dataset_id: int, options: OpenMLOptions) -> tuple[pd.DataFrame, str]:
+    """The data file's table, parsed by us from the verified bytes (never a pickle), and the
+    SHA-256 of those bytes (for the provenance)."""
     source = Path(ds.parquet_file or ds.data_file or "")
     if not source.name:
         raise CorruptCacheError("no data file for this dataset in the cache",
                                 path=dataset_dir(dataset_id, options))
     md5 = ds.md5_checksum if ds.parquet_file is None else None
-    frame, _ = read_data_file(source, md5=md5, offline=options.offline)
-    return frame
+    return read_data_file(source, md5=md5, offline=options.offline)
 
 
 def _official_splits(task: Any, options: OpenMLOptions, max_repeats: int | None,
