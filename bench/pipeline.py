@@ -93,14 +93,39 @@ def run_suite(suite: Suite, options: RunOptions, *, progress: Progress | None = 
     earlier attempt are retried on resume.
     """
     started = time.perf_counter()
-    progress = progress or _Silent()
-    out_dir, executor, max_failures = options.out_dir, options.executor, options.max_failures
+    store = RunStore(options.out_dir)
+    with contextlib.ExitStack() as held:  # one writer per run directory, for the whole run
+        held.enter_context(store.writer_lock())
+        moved = store.set_aside() if options.force_new else None
+        if moved is not None:
+            held.enter_context(store.writer_lock())  # the lock of the new, empty directory
+        return _run_locked(suite, options, store, progress or _Silent(), moved, started)
+
+
+def _run_locked(suite: Suite, options: RunOptions, store: RunStore, progress: Progress,
+                moved: Path | None, started: float) -> RunOutcome:
+    out_dir, executor = options.out_dir, options.executor
     ctx = RunContext(suite, out_dir.name, suite.config_hash(), options.device, options.threads,
                      offline=options.offline, cache_dir=options.cache_dir)
     plan = make_plan(suite, options=ctx.openml_options())
-    store = RunStore(out_dir)
-    moved = store.set_aside() if options.force_new else None
     resumed = store.open(_manifest(plan, ctx, executor))
+    try:
+        return _run_opened(plan, ctx, options, store, progress, resumed, moved, started)
+    except Exception as exc:
+        # A fatal error (unwritable directory, changed data, a bug): the manifest says so instead
+        # of staying "running"; the finished parts are kept for the resume.
+        text = str(exc).strip()
+        with contextlib.suppress(Exception):
+            store.update_manifest(status="failed", finished_at=_now(),
+                                  stop_reason=f"{type(exc).__name__}: "
+                                              f"{text.splitlines()[0] if text else ''}")
+        raise
+
+
+def _run_opened(plan: Plan, ctx: RunContext, options: RunOptions, store: RunStore,
+                progress: Progress, resumed: bool, moved: Path | None,
+                started: float) -> RunOutcome:
+    out_dir, executor, max_failures = options.out_dir, options.executor, options.max_failures
     done = store.done_keys()
     jobs = plan.jobs(done)
     progress.start(plan.n_units, resumed=plan.n_units - sum(job.n_units for job in jobs))

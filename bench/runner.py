@@ -26,7 +26,6 @@ from bench.device import DeviceInfo
 from bench.encoders import encoder_mode, make_encoder, registry_entry
 from bench.encoders.base import Encoder
 from bench.encoders.many import FitOutcome, fit_transform_many
-from bench.errors import BenchError
 from bench.features import build_features
 from bench.metrics import classification_metrics, regression_metrics
 from bench.models import booster_params, fit_predict
@@ -164,24 +163,46 @@ def torch_threads(n: int) -> Iterator[None]:
 
 def _run_job(job: DatasetJob, ctx: RunContext, skip: frozenset[RowKey] | set[RowKey],
              on_unit: Callable[[str], None]) -> Iterator[ItemResult]:
+    """Every exception while loading the dataset, preparing a split or running a chunk becomes
+    error rows for exactly the keys it affects; only interrupts (not ``Exception``) get out."""
     try:
         dataset, splits = load_job_data(job, ctx)
-    except BenchError as exc:
+        info: dict[str, Any] | None = {
+            **dataset.summary(), "content_hash": dataset.content_hash,
+            "provenance": list(dataset.provenance), "xgboost_params": _xgboost_params(dataset, ctx)}
+    except Exception as exc:  # noqa: BLE001 - one dataset's failure becomes its rows
         for item in job.items:
-            rows = [ctx.error_row(key, exc) for key in item.row_keys() if key not in skip]
-            for _ in range(item.n_units):
-                on_unit(f"{job.dataset} (failed to load)")
-            yield ItemResult(item, rows)
+            yield _failed_item(item, ctx, exc, skip, on_unit, "failed to load")
         return
-    info: dict[str, Any] | None = {**dataset.summary(), "content_hash": dataset.content_hash,
-                                    "provenance": list(dataset.provenance),
-                                    "xgboost_params": _xgboost_params(dataset, ctx)}
     for chunk in job.chunks():
-        views = [prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite)
-                 for item in chunk.items]
-        for result in _run_chunk(views, ctx, skip, on_unit):
-            yield ItemResult(result.item, result.rows, info)
-            info = None
+        views: list[SplitView] = []
+        for item in chunk.items:
+            try:
+                views.append(prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite))
+            except Exception as exc:  # noqa: BLE001 - this split's keys fail, the rest go on
+                yield _failed_item(item, ctx, exc, skip, on_unit, "failed to split", info)
+                info = None
+        done: set[WorkItem] = set()
+        try:
+            for result in _run_chunk(views, ctx, skip, on_unit) if views else ():
+                done.add(result.item)
+                yield ItemResult(result.item, result.rows, info)
+                info = None
+        except Exception as exc:  # noqa: BLE001 - a bug below: the chunk's other items fail
+            for view in views:
+                if view.item not in done:
+                    yield _failed_item(view.item, ctx, exc, skip, on_unit, "failed", info)
+                    info = None
+
+
+def _failed_item(item: WorkItem, ctx: RunContext, exc: BaseException,
+                 skip: frozenset[RowKey] | set[RowKey], on_unit: Callable[[str], None],
+                 what: str, info: dict[str, Any] | None = None) -> ItemResult:
+    """Error rows for every key of ``item`` still to do (message: one line; traceback aside)."""
+    rows = [ctx.error_row(key, exc) for key in item.row_keys() if key not in skip]
+    for _ in range(item.n_units):
+        on_unit(f"{item.dataset} ({what})")
+    return ItemResult(item, rows, info)
 
 
 def _xgboost_params(dataset: Dataset, ctx: RunContext) -> dict[str, Any]:
@@ -260,8 +281,13 @@ def fit_encoders(
             except Exception as exc:  # noqa: BLE001 - becomes error rows
                 out[i] = exc
     todo = list(encoders)
-    fits = fit_transform_many([encoders[i] for i in todo], [views[i].X_train for i in todo],
-                              [views[i].y_train for i in todo], task=views[0].dataset.task)
+    try:
+        fits = fit_transform_many([encoders[i] for i in todo], [views[i].X_train for i in todo],
+                                  [views[i].y_train for i in todo], task=views[0].dataset.task)
+    except Exception as exc:  # noqa: BLE001 - the encoder's rows of this chunk fail
+        for i in todo:
+            out[i] = exc
+        return out
     for i, fit in zip(todo, fits, strict=True):
         out[i] = _embed_test(name, encoders[i], views[i], fit)
     return out
@@ -314,12 +340,12 @@ def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
             config=ctx.suite.xgboost, task=view.dataset.task, n_classes=view.dataset.n_classes,
             seed=view.seed("xgb", ctx.suite.seed), device=ctx.device.kind, nthread=ctx.nthread,
         )
-    except Exception as exc:  # noqa: BLE001
+        if view.dataset.is_classification:
+            metrics = classification_metrics(view.y_test, result.prediction)
+        else:
+            metrics = regression_metrics(view.y_test, result.prediction)
+    except Exception as exc:  # noqa: BLE001 - this key fails, the rest go on
         return ctx.error_row(key, exc, **view.fields())
-    if view.dataset.is_classification:
-        metrics = classification_metrics(view.y_test, result.prediction)
-    else:
-        metrics = regression_metrics(view.y_test, result.prediction)
     return ctx.new_row(
         key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],

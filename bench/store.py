@@ -20,12 +20,14 @@ one (there is never more than one row per key in ``results.parquet`` or :func:`l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from bench.errors import BenchError, ConfigError
+from bench.fsio import atomic_path, atomic_write_bytes, create_exclusive
 from bench.schema import (
     KEY_COLUMNS,
     RESULT_SCHEMA,
@@ -46,19 +50,35 @@ from bench.schema import (
 )
 
 MANIFEST = "manifest.json"
+#: Held (``flock``) by the one process writing a run; the kernel releases it when that process
+#: dies, so a killed run never blocks a resume.
+LOCK = ".lock"
+#: The pid of the process holding the lock, for the "run in progress" message.
+PID = ".pid"
 RESULTS = "results.parquet"
+#: Part metadata: the run's config hash and suite config (JSON), so that ``bench recover`` can
+#: rebuild a lost manifest from the parts alone (the schema version is there too: VERSION_KEY).
+CONFIG_HASH_KEY = b"bench_config_hash"
+CONFIG_KEY = b"bench_config"
+RUN_ID_KEY = b"bench_run_id"
 #: ``results.parquet`` metadata: the sequence number of the last part it consolidates.
 LAST_PART_KEY = b"bench_last_part"
 
 _PART = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
 
 
+class RunInProgress(BenchError):
+    """Another process is writing this run directory."""
+
+
 class RunStore:
-    """Read and append the results of one run directory."""
+    """Read and append the results of one run directory (one writer at a time:
+    :meth:`writer_lock`)."""
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = Path(run_dir)
         self._next_seq: int | None = None
+        self._identity: dict[bytes, bytes] = {}  # part metadata, from the manifest (open)
 
     @property
     def parts_dir(self) -> Path:
@@ -70,6 +90,38 @@ class RunStore:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Be the only writer of this run directory for the duration, or raise
+        :class:`RunInProgress` naming the pid of the one that is."""
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.run_dir / LOCK, timeout=0)
+            lock.acquire()
+        except Timeout:
+            raise RunInProgress(f"run in progress (pid {self._holder()}); wait for it to finish "
+                                f"or choose another --out directory", where=str(self.run_dir)) \
+                from None
+        except OSError as exc:
+            raise BenchError(f"cannot write the run directory: {exc.strerror or exc}",
+                             where=str(self.run_dir)) from None
+        inode = (self.run_dir / LOCK).stat().st_ino
+        try:
+            (self.run_dir / PID).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            yield
+        finally:
+            # After --force-new moved this directory away, LOCK here is another lock's file.
+            with contextlib.suppress(OSError):
+                if (self.run_dir / LOCK).stat().st_ino == inode:
+                    (self.run_dir / PID).unlink(missing_ok=True)
+            lock.release()
+
+    def _holder(self) -> str:
+        try:
+            return (self.run_dir / PID).read_text(encoding="utf-8").strip() or "unknown"
+        except OSError:
+            return "unknown"
+
     def open(self, manifest: dict[str, Any]) -> bool:
         """Create the run directory, or check that it belongs to the same config (resume).
 
@@ -78,6 +130,11 @@ class RunStore:
         """
         has_manifest = (self.run_dir / MANIFEST).exists()
         existing = self.read_manifest() if has_manifest else None
+        identity = existing or manifest
+        self._identity = {
+            CONFIG_HASH_KEY: str(identity.get("config_hash", "")).encode(),
+            CONFIG_KEY: json.dumps(identity.get("config"), sort_keys=True, default=str).encode(),
+            RUN_ID_KEY: str(identity.get("run_id", "")).encode()}
         if existing is not None and existing.get("config_hash") != manifest["config_hash"]:
             raise ConfigError(
                 f"holds a run with config hash {existing.get('config_hash')}, but this suite and "
@@ -85,6 +142,10 @@ class RunStore:
                 f"(or pass --force-new to set the old run aside)",
                 where=str(self.run_dir),
             )
+        if existing is None and self.part_files():
+            raise ConfigError(f"has result parts but no manifest.json; rebuild it with `bench "
+                              f"recover {self.run_dir}`, then rerun to resume",
+                              where=str(self.run_dir))
         if existing is None and self.run_dir.is_dir() and _has_content(self.run_dir):
             raise ConfigError("exists, is not empty and is not a run directory (no manifest.json); "
                               "choose a new or empty --out directory", where=str(self.run_dir))
@@ -92,7 +153,10 @@ class RunStore:
             # The manifest comes first: a directory with parts but no manifest cannot arise.
             self.run_dir.mkdir(parents=True, exist_ok=True)
             self._remove_temporaries()
-            self.write_manifest(manifest if existing is None else _resumed(existing, manifest))
+            if existing is None:
+                self._create_manifest(manifest)
+            else:
+                self.write_manifest(_resumed(existing, manifest))
             self.parts_dir.mkdir(exist_ok=True)
             self.errors_dir.mkdir(exist_ok=True)
         except OSError as exc:
@@ -105,7 +169,7 @@ class RunStore:
 
         Nothing is deleted: the old results stay readable where they were moved.
         """
-        if not self.run_dir.exists() or not any(self.run_dir.iterdir()):
+        if not self.run_dir.exists() or not _has_content(self.run_dir):
             return None
         target = self.run_dir.with_name(
             f"{self.run_dir.name}.replaced-{datetime.now():%Y%m%d-%H%M%S-%f}")
@@ -120,8 +184,10 @@ class RunStore:
         path = self.run_dir / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise BenchError(f"cannot read the manifest: {exc}", where=str(path)) from None
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON or bad UTF-8
+            raise BenchError(f"cannot read the manifest: {exc}; if it was damaged, `bench recover "
+                             f"{self.run_dir}` rebuilds it from the parts", where=str(path)) \
+                from None
         if not isinstance(data, dict):
             raise BenchError("the manifest is not a JSON object", where=str(path))
         check_schema_version(data.get("schema_version"), where=str(path))
@@ -129,7 +195,13 @@ class RunStore:
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, sort_keys=True, default=str)
-        _atomic_write_bytes(self.run_dir / MANIFEST, text.encode("utf-8"))
+        atomic_write_bytes(self.run_dir / MANIFEST, text.encode("utf-8"))
+
+    def _create_manifest(self, manifest: dict[str, Any]) -> None:
+        text = json.dumps(manifest, indent=2, sort_keys=True, default=str)
+        if not create_exclusive(self.run_dir / MANIFEST, text.encode("utf-8")):
+            raise ConfigError("another run created a manifest here at the same time; choose "
+                              "another --out directory", where=str(self.run_dir))
 
     def update_manifest(self, **changes: Any) -> None:
         manifest = self.read_manifest()
@@ -152,12 +224,14 @@ class RunStore:
                 error_file = self.errors_dir / f"{_key_name(row)}.txt"
                 tb = row.pop(TRACEBACK_KEY, None)
                 if tb:
-                    _atomic_write_bytes(error_file, tb.encode("utf-8"))
+                    atomic_write_bytes(error_file, tb.encode("utf-8"))
                 elif row.get("status") == Status.OK:
                     error_file.unlink(missing_ok=True)
             table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                   **self._identity})
             path = self.parts_dir / f"part-{self._sequence():08d}-{uuid.uuid4().hex[:8]}.parquet"
-            _atomic_write_table(table, path)
+            _write_table(table, path)
         except OSError as exc:
             raise BenchError(f"cannot write results: {exc.strerror or exc} (finished parts are "
                              f"kept; rerun the same command to resume)",
@@ -193,9 +267,9 @@ class RunStore:
         # Which parts it holds, so that load() never has to compare file times.
         last = self.part_files()[-1].name if self.part_files() else ""
         table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), LAST_PART_KEY: last.encode()})
+            {**(table.schema.metadata or {}), **self._identity, LAST_PART_KEY: last.encode()})
         try:
-            _atomic_write_table(table, self.run_dir / RESULTS)
+            _write_table(table, self.run_dir / RESULTS)
         except OSError as exc:
             raise BenchError(f"cannot write {RESULTS}: {exc.strerror or exc} (the parts are "
                              f"kept)", where=str(self.run_dir)) from None
@@ -301,7 +375,9 @@ def _resumed(existing: dict[str, Any], manifest: dict[str, Any]) -> dict[str, An
 
 
 def _has_content(folder: Path) -> bool:
-    return any(not (p.name.startswith(".") and p.name.endswith(".tmp")) for p in folder.iterdir())
+    """Anything but leftover temporary files and the writer's lock and pid files."""
+    return any(not (p.name.startswith(".") and p.name.endswith(".tmp"))
+               and p.name not in (LOCK, PID) for p in folder.iterdir())
 
 
 def _keys(frame: pd.DataFrame) -> set[RowKey]:
@@ -318,44 +394,6 @@ def _part_order(path: Path) -> tuple[int, int]:
     return (int(match.group(1)), 0) if match else (-1, path.stat().st_mtime_ns)
 
 
-def _atomic_write_table(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
+def _write_table(table: pa.Table, path: Path) -> None:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
-        _fsync(tmp)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

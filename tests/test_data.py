@@ -283,3 +283,34 @@ def test_rare_classes_are_kept_and_refused_by_stratified_kfold_with_a_clear_erro
         make_splits(ds, folds=3, repeats=1, suite_seed=0)
     assert "\n" not in str(info.value)
     assert len(make_splits(ds, folds=2, repeats=1, suite_seed=0)) == 2
+
+
+# -- numeric edges (issue 17, item 5) ---------------------------------------------------------
+
+
+def test_values_beyond_float32_become_missing_and_are_recorded() -> None:
+    from bench.data.normalize import normalize
+
+    frame = pd.DataFrame({"x": [1e39, 1e308, -1e39] + [1.0, 2.0, 3.0] * 9,
+                          "y": [0, 1, 1] * 10})
+    dataset = normalize(frame, target="y", name="big", source="local")
+    assert int(dataset.X["x"].isna().sum()) == 3
+    assert any("3 feature values beyond the float32 range" in p for p in dataset.provenance)
+
+
+def test_uint64_near_2_64_is_kept_as_categories_not_collapsed() -> None:
+    from bench.data.normalize import normalize
+
+    values = np.array([2**64 - 1, 2**64 - 2, 2**64 - 3] * 10, dtype="uint64")
+    frame = pd.DataFrame({"u": values, "x": np.arange(30.0), "y": [0, 1, 1] * 10})
+    dataset = normalize(frame, target="y", name="u64", source="local")
+    assert dataset.X["u"].nunique() == 3
+    assert "u" in dataset.categorical
+
+
+
+def test_duplicate_column_check_names_every_duplicate_once() -> None:
+    from bench.data.local import _check_unique_columns
+
+    with pytest.raises(DataError, match=r"duplicate column names: \['a', 'b'\]$"):
+        _check_unique_columns(["b", "a", "x", "b", "a", "b"], Path("t.csv"))

@@ -230,6 +230,8 @@ def test_resume_refuses_data_that_changed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "nan_inf: its content changed since this run started" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"  # not left "running" (issue 17, item 1)
 
 
 def test_another_config_is_refused_unless_force_new(tmp_path: Path) -> None:
@@ -253,3 +255,48 @@ def test_another_config_is_refused_unless_force_new(tmp_path: Path) -> None:
     assert f"the previous run in {out} was moved to {moved}" in result.stderr
     assert len(pd.read_parquet(moved / "results.parquet")) == 3 * 3  # kept: 3 folds × 3 rows
     assert len(pd.read_parquet(out / "results.parquet")) == 2 * 3
+
+
+# -- accurate messages and Ctrl-C (issue 17, item 7) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    ("directory", r"x\.csv: is a directory, not a data file$"),
+    ("loop", r"x\.csv: symlink loop"),
+    ("gzip", r"x\.csv: looks gzip-compressed: name it `x\.csv\.gz`$"),
+])
+def test_paths_that_are_not_data_files_say_what_they_are(make: str, message: str,
+                                                         tmp_path: Path) -> None:
+    from bench.data.local import read_table
+    from bench.errors import DataError
+
+    path = tmp_path / "x.csv"
+    if make == "directory":
+        path.mkdir()
+    elif make == "loop":
+        path.symlink_to(tmp_path / "y.csv")
+        (tmp_path / "y.csv").symlink_to(path)
+    else:
+        path.write_bytes(gzip.compress(b"a,target\n1,x\n2,y\n"))
+    with pytest.raises(DataError, match=message):
+        read_table(path)
+
+
+@pytest.mark.parametrize("after_s", [1.5, 3.0, 6.0])
+def test_ctrl_c_at_any_moment_exits_130_with_one_line(after_s: float, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    suite = _suite(tmp_path, [("iris_missing.csv", "target")], name="ctrlc")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.Popen([sys.executable, "-c", "from bench.cli import main; main()", "run",
+                             str(suite), "--out", str(tmp_path / "run"), "--seeds", "30", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(after_s)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    if proc.returncode != 130:
+        pytest.skip(f"the run ended (exit {proc.returncode}) before the interrupt")
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

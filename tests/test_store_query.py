@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from bench import load
@@ -60,11 +61,40 @@ def test_query_reads_results_parquet_when_there_are_no_parts(tmp_path: Path) -> 
     assert len(pd.read_parquet(run / "results.parquet")) == 3
 
 
-def test_query_errors_are_one_line(tmp_path: Path) -> None:
+def test_query_errors_start_with_one_summary_line(tmp_path: Path) -> None:
     run = _run(tmp_path / "run")
     result = runner.invoke(app, ["query", str(run), "SELEC nonsense"])
     assert result.exit_code == 2
-    (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: bench query: SQL error: Parser Error")
+    first = result.stderr.strip().splitlines()[0]
+    assert first.startswith("error: bench query: SQL error: Parser Error")
     result = runner.invoke(app, ["query", str(tmp_path), "SELECT 1"])
     assert result.exit_code == 2 and "not a run directory (no manifest.json)" in result.stderr
+
+
+# -- read-only (issue 17, item 4) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    "COPY results TO '{out}/copy.csv'",
+    "ATTACH '{out}/other.duckdb' AS other",
+    "INSTALL httpfs",
+    "SELECT * FROM read_csv('{outside}')",
+    "EXPORT DATABASE '{out}/export'",
+    "SET enable_external_access = true",
+])
+def test_query_is_read_only(sql: str, tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a\n1\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = runner.invoke(app, ["query", str(run), sql.format(out=tmp_path, outside=outside)])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_sql_error_shows_duckdbs_whole_message(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run")
+    result = runner.invoke(app, ["query", str(run), "SELECT accurracy FROM results"])
+    assert result.exit_code == 2
+    assert 'Candidate bindings: "accuracy"' in result.output

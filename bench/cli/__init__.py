@@ -8,11 +8,13 @@ heavy modules each command loads).
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from bench.cli import check, compare, datasets, env, explain, fetch, query, report, run
+from bench.cli import check, compare, datasets, env, explain, fetch, query, recover, report, run
+from bench.cli._common import INTERRUPTED
 from bench.version import DISTRIBUTION, __version__
 
 app = typer.Typer(
@@ -47,7 +49,12 @@ app.command("explain")(explain.explain)
 app.command("env")(env.env)
 app.command("query")(query.query)
 app.command("compare")(compare.compare)
+app.command("recover")(recover.recover)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # between commands' own handlers (argument parsing, start-up)
+        sys.stderr.write(f"{INTERRUPTED}\n")
+        sys.exit(130)

@@ -24,13 +24,22 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, width=width)
 
 
+INTERRUPTED = "interrupted (Ctrl-C)"
+
+
 def user_errors(func: F) -> F:
-    """Turn a :class:`BenchError` into one line on stderr and exit code 2 (unless ``--debug``)."""
+    """Turn a :class:`BenchError` into one line on stderr and exit code 2 (unless ``--debug``),
+    and Ctrl-C at any moment into one line and exit code 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            if kwargs.get("debug"):
+                raise
+            sys.stderr.write(f"{INTERRUPTED}\n")
+            raise typer.Exit(130) from None
         except BenchError as exc:
             if kwargs.get("debug"):
                 raise

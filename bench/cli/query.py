@@ -1,4 +1,10 @@
-"""``bench query RUN_DIR "SQL"``: DuckDB over a run's results, as a view named ``results``."""
+"""``bench query RUN_DIR "SQL"``: DuckDB over a run's results, as a table named ``results``.
+
+Read-only by construction: the rows are loaded into an in-memory database, then DuckDB's
+``enable_external_access`` is turned off and the configuration locked, so a query can read
+nothing else (``read_csv('/etc/passwd')``), write nothing (``COPY … TO``, ``EXPORT``), attach no
+database and install or load no extension; it cannot turn the setting back on.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,8 @@ FORMATS = ("table", "csv", "json")
 
 
 def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
-    """A DuckDB connection with views ``results`` (one row per key) and ``parts`` (every row).
+    """A sandboxed DuckDB connection with ``results`` (one row per key) and ``parts`` (every
+    row), loaded in memory; the connection cannot touch files or the network.
 
     ``results`` reads the parts while a run is going (the latest row of each key wins, as in
     :func:`bench.store.load`), or ``results.parquet`` where there are no parts (a baseline).
@@ -39,18 +46,20 @@ def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
     if parts:
         files = ", ".join(_quote(p) for p in parts)
         keys = ", ".join(KEY_COLUMNS)
-        con.execute(f"CREATE VIEW parts AS "
+        con.execute(f"CREATE TABLE parts AS "  # noqa: S608 - quoted paths of our own files
                     f"{_applicable_only(f'read_parquet([{files}], filename = true)')}")
-        con.execute(f"CREATE VIEW results AS SELECT * EXCLUDE (filename, _rank) FROM ("
+        con.execute(f"CREATE VIEW results AS SELECT * EXCLUDE (filename, _rank) FROM ("  # noqa: S608
                     f"SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY filename DESC) "
                     f"AS _rank FROM parts) WHERE _rank = 1")
     elif (run_dir / RESULTS).exists():
         check_file_version(run_dir / RESULTS)
         source = f"read_parquet({_quote(run_dir / RESULTS)})"
-        con.execute(f"CREATE VIEW results AS {_applicable_only(source)}")
+        con.execute(f"CREATE TABLE results AS {_applicable_only(source)}")
         con.execute("CREATE VIEW parts AS SELECT * FROM results")
     else:
         raise BenchError("no results yet (no parts, no results.parquet)", where=str(run_dir))
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con
 
 
@@ -64,7 +73,7 @@ def _applicable_only(source: str) -> str:
              for m in CLASSIFICATION_METRICS]
     cases += [f"CASE WHEN task = 'regression' THEN {m} ELSE NULL END AS {m}"
               for m in REGRESSION_METRICS]
-    return f"SELECT * REPLACE ({', '.join(cases)}) FROM {source}"
+    return f"SELECT * REPLACE ({', '.join(cases)}) FROM {source}"  # noqa: S608 - our columns
 
 
 def _quote(path: Path) -> str:
@@ -80,7 +89,7 @@ def query(
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
-    """Run SQL (DuckDB) over RUN_DIR's result rows: views `results` and `parts`."""
+    """Run read-only SQL (DuckDB) over RUN_DIR's result rows: tables `results` and `parts`."""
     import duckdb
 
     if format not in FORMATS:
@@ -90,9 +99,13 @@ def query(
         result = con.execute(sql)
         columns = [d[0] for d in result.description or ()]
         records = result.fetchall()
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BenchError(f"SQL error: {first}", where="bench query") from None
+    except duckdb.PermissionException as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise BenchError(f"refused: bench query is read-only and reads only this run's rows "
+                         f"({first})", where="bench query") from None
+    except duckdb.Error as exc:  # the whole message: DuckDB's hints ("Candidate bindings")
+        raise BenchError(f"SQL error: {str(exc).strip() or type(exc).__name__}",
+                         where="bench query") from None
     if format == "csv":
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(

@@ -28,6 +28,8 @@ def report(
         "--format", help=f"Comma-separated subset of {','.join(FORMATS)}.")] = ",".join(FORMATS),
     out: Annotated[Path | None, typer.Option(
         help="Where to write the report (default: RUN_DIR).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite a report of another run in --out.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Rewrite the report (report.md/.tex/.html, tables/, figures/) from RUN_DIR's results."""
@@ -42,5 +44,6 @@ def report(
     suite_metrics = ((manifest.get("config") or {}).get("run") or {}).get("metrics") or {}
     metrics = {**MetricsConfig.model_validate(suite_metrics).model_dump(), **parse_metrics(metric)}
     options = ReportOptions(metrics=metrics, baseline=baseline, alpha=alpha, rope=rope)
-    path = write_run_report(out or run_dir, frame, manifest, options=options, formats=formats)
+    path = write_run_report(out or run_dir, frame, manifest, options=options, formats=formats,
+                            force=force)
     console().print(f"report: {path}")

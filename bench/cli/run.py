@@ -119,7 +119,7 @@ def _interrupted_elsewhere(out_dir: Path, again: str) -> NoReturn:
     with contextlib.suppress(BenchError, OSError):
         if (out_dir / "manifest.json").exists():
             RunStore(out_dir).update_manifest(status="interrupted")
-    typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with:\n  {again}",
+    typer.echo(f"interrupted: the finished rows are kept in {out_dir}; resume with: {again}",
                err=True)
     raise typer.Exit(130)
 
@@ -132,7 +132,7 @@ def _finish(outcome: RunOutcome, device: DeviceInfo, again: str) -> None:
                    err=True)
     if outcome.status == "interrupted":
         typer.echo(f"interrupted: {len(outcome.results)} finished rows are kept in "
-                   f"{outcome.run_dir}; resume with:\n  {again}", err=True)
+                   f"{outcome.run_dir}; resume with: {again}", err=True)
         raise typer.Exit(130)
     _print_outcome(outcome, device)
     if outcome.status == "stopped":
@@ -225,11 +225,17 @@ def _print_outcome(outcome: RunOutcome, device: DeviceInfo) -> None:
         return
     table = Table(title=f"{len(failures)} failed rows (tracebacks in "
                         f"{outcome.run_dir / 'errors'})", title_style="bold red")
-    for col in ("dataset", "encoder", "feature set", "status", "rows", "error"):
+    for col in ("dataset", "status", "rows", "which", "error"):
         table.add_column(col)
-    grouped = failures.groupby(["dataset", "encoder", "feature_set", "status", "error"]).size()
-    for (dataset, encoder, fs, status, error), count in grouped.items():
-        table.add_row(dataset, encoder, fs, status, str(count), error)
+    # One line per distinct failure: a dataset that fails to load is one line, not one per row.
+    per_dataset = frame.groupby("dataset").size()
+    grouped = failures.groupby(["dataset", "status", "error"], sort=True)
+    for (dataset, status, error), rows in grouped:
+        which = sorted({f"{e}/{f}" for e, f in zip(rows["encoder"], rows["feature_set"],
+                                                   strict=True)})
+        shown = ("every row" if len(rows) == per_dataset[dataset]
+                 else ", ".join(which[:4]) + (" ..." if len(which) > 4 else ""))
+        table.add_row(dataset, status, str(len(rows)), shown, error)
     console(stderr=True).print(table)
 
 

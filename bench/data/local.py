@@ -7,8 +7,11 @@ nominal attributes (with their declared levels).
 
 from __future__ import annotations
 
+import collections
 import csv
+import errno
 import gzip
+import os
 import re
 import zlib
 from pathlib import Path
@@ -24,6 +27,7 @@ from bench.data.embedded import pmlb_categorical
 from bench.data.normalize import normalize
 from bench.errors import DataError
 
+GZIP_MAGIC = b"\x1f\x8b"
 _ARFF_DATE = re.compile(
     r"""^(@attribute\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)\s+)date\b.*$""",
     re.IGNORECASE | re.MULTILINE)
@@ -80,8 +84,7 @@ def read_table(path: Path) -> pd.DataFrame:
     if reader is None:
         raise DataError(f"unsupported file type; expected one of {', '.join(READERS)} (optionally .gz)",
                         where=str(path))
-    if not path.is_file():
-        raise DataError("file not found", where=str(path))
+    _check_is_a_file(path)
     try:
         if _suffix(path) in (".parquet", ".pq"):
             # pyarrow refuses duplicate names with an obscure message: name them first.
@@ -106,8 +109,27 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _check_is_a_file(path: Path) -> None:
+    """Say what is wrong with a path that is not a readable data file, accurately."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError("symlink loop: the path's links point back to themselves",
+                            where=str(path)) from None
+        raise DataError("file not found", where=str(path)) from None
+    if path.is_dir():
+        raise DataError("is a directory, not a data file", where=str(path))
+    if path.suffix.lower() != ".gz" and _suffix(path) in (".csv", ".tsv", ".arff"):
+        with open(path, "rb") as fh:
+            magic = fh.read(2)
+        if magic == GZIP_MAGIC:
+            raise DataError(f"looks gzip-compressed: name it `{path.name}.gz`", where=str(path))
+
+
 def _check_unique_columns(columns: list[str], path: Path) -> None:
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    counts = collections.Counter(columns)  # linear: list.count was quadratic
+    duplicated = sorted(c for c, n in counts.items() if n > 1)
     if duplicated:
         raise DataError(f"duplicate column names: {duplicated}", where=str(path))
 
@@ -150,7 +172,7 @@ def read_target_column(path: Path, target: str) -> TargetColumn:
             return TargetColumn(columns, values)
     except DataError:
         raise
-    except Exception:  # noqa: BLE001 - the full reader words the problem, or reads the file
+    except Exception:  # noqa: BLE001, S110 - the full reader words the problem, or reads the file
         pass
     frame = read_table(path)
     return TargetColumn([str(c) for c in frame.columns],

@@ -39,6 +39,11 @@ NUMERIC_GARBAGE_SHARE = 0.95
 ID_NAME = re.compile(r"^(id|.*[_ .-]id|uuid|guid|index|row_?id|unnamed: ?0)$", re.IGNORECASE)
 #: Below this many rows, "every value distinct" says nothing about a column being an id.
 MIN_ROWS_FOR_ID_CHECK = 20
+#: Larger feature values overflow float32, XGBoost's working precision: they become missing.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Integers beyond this are not exactly representable as float64.
+EXACT_INT = 2**53
+NESTED_TYPES = (list, tuple, dict, set, np.ndarray)
 
 
 def normalize(
@@ -62,6 +67,7 @@ def normalize(
     (an ambiguous one is an error) and ``"infer"`` takes the guess (:mod:`bench.data.task_inference`).
     """
     _check_table(frame, target, name)
+    _check_scalar(frame[target], target, name)
     notes = list(provenance)
     declared = set(categorical or ())
     unknown = declared - set(frame.columns)
@@ -119,16 +125,21 @@ def _normalize_features(
     categorical: list[str] = []
     dropped_time, dropped_empty, dropped_constant, made_categorical = [], [], [], []
     dropped_id: list[object] = []
-    n_inf = 0
+    n_inf, n_huge = 0, 0
     for col in X.columns:
         s = X[col]
+        _check_scalar(s, col, name)
         if ptypes.is_datetime64_any_dtype(s) or ptypes.is_timedelta64_dtype(s):
             dropped_time.append(col)
             continue
         if col not in declared and _is_id_like(s, col):
             dropped_id.append(col)
             continue
-        if col in declared or _is_nominal(s, col, name):
+        inexact = col not in declared and _inexact_integers(s)
+        if inexact:
+            notes.append(f"column {col!r} holds integers beyond ±2^53, which floats cannot "
+                         f"represent exactly: treated as categorical")
+        if col in declared or inexact or _is_nominal(s, col, name):
             if not isinstance(s.dtype, pd.CategoricalDtype):
                 made_categorical.append(col)
             s = s.astype("category")
@@ -139,6 +150,11 @@ def _normalize_features(
             if inf.any():
                 n_inf += int(inf.sum())
                 s = s.mask(inf)
+            # XGBoost works in float32: larger values would overflow to inf inside it.
+            huge = np.abs(s.to_numpy()) > FLOAT32_MAX
+            if huge.any():
+                n_huge += int(huge.sum())
+                s = s.mask(huge)
         if s.isna().all():
             dropped_empty.append(col)
         elif s.nunique(dropna=False) <= 1:
@@ -159,9 +175,37 @@ def _normalize_features(
         notes.append(f"treated as categorical: {made_categorical}")
     if n_inf:
         notes.append(f"set {n_inf} infinite feature values to missing")
+    if n_huge:
+        notes.append(f"set {n_huge} feature values beyond the float32 range (±{FLOAT32_MAX:.3g}) "
+                     f"to missing")
     if not columns:
         raise DataError("no usable feature columns (all constant, empty or dropped)", where=name)
     return pd.DataFrame(columns, index=X.index), categorical
+
+
+def _check_scalar(s: pd.Series, col: object, name: str) -> None:
+    """Refuse a column of lists, structs, arrays or mappings (parquet list/struct columns)."""
+    if isinstance(s.dtype, pd.ArrowDtype) and s.dtype.pyarrow_dtype.num_fields > 0:
+        kind = str(s.dtype.pyarrow_dtype)
+    elif s.dtype == object:
+        values = s.dropna()
+        nested = values.map(lambda v: isinstance(v, NESTED_TYPES)).to_numpy(dtype=bool)
+        if not nested.any():
+            return
+        kind = type(values[nested].iloc[0]).__name__
+    else:
+        return
+    raise DataError(f"column {col!r} must hold scalar values, however: it holds {kind} values "
+                    f"(a list/struct column); flatten it into scalar columns or drop it",
+                    where=name)
+
+
+def _inexact_integers(s: pd.Series) -> bool:
+    """An integer column with a value that float64 cannot hold exactly (|v| > 2^53)."""
+    if not ptypes.is_integer_dtype(s) or ptypes.is_bool_dtype(s):
+        return False
+    values = s.dropna()
+    return bool(((values > EXACT_INT) | (values < -EXACT_INT)).any())
 
 
 def _is_id_like(s: pd.Series, col: object) -> bool:

@@ -16,11 +16,9 @@ and it would try the network for any missing file.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import re
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,13 +28,28 @@ from typing import Any
 import numpy as np
 import openml
 import pandas as pd
-import xmltodict
 
 from bench.config import OpenMLSpec
 from bench.data.cache import CorruptCacheError, NormalizedStore, entry_lock
 from bench.data.columns import column_hint
 from bench.data.dataset import Dataset
 from bench.data.normalize import normalize, subsample_columns, subsample_rows
+from bench.data.openml_cache import (
+    CLASSIFICATION_TASK,
+    REGRESSION_TASK,
+    cached_summary,
+    cached_task_info,
+    dataset_dir,
+    describe,
+    fetch_command,
+    has_source_data,
+    missing_from_cache,
+    read_xml,
+    require_cached,
+    spec_label,
+    store_key,
+    task_dir,
+)
 from bench.data.openml_client import (
     OfflineMissing,
     OpenMLError,
@@ -44,29 +57,21 @@ from bench.data.openml_client import (
     openml_session,
     with_retries,
 )
+from bench.data.openml_files import (
+    CacheWarning,
+    no_pickles,
+    read_data_file,
+    remove_own_pickles,
+    warn,
+)
 from bench.errors import DataError
 
+#: Cache inspection is in :mod:`bench.data.openml_cache`; these names stay importable from here.
+__all__ = ["CacheWarning", "OfficialSplits", "OpenMLData", "cached_summary", "cached_task_info",
+           "describe", "fetch_command", "load_openml", "missing_from_cache", "require_cached",
+           "spec_label", "split_design"]
+
 logger = logging.getLogger(__name__)
-
-CLASSIFICATION_TASK = "Supervised Classification"
-REGRESSION_TASK = "Supervised Regression"
-
-
-class CacheWarning(UserWarning):
-    """A damaged cache entry was found and rebuilt (the message names the file)."""
-
-
-@dataclass(frozen=True)
-class TaskInfo:
-    """What ``task.xml`` says, read without openml-python (so it is safe offline)."""
-
-    task_id: int
-    dataset_id: int
-    target: str
-    task_type: str
-    repeats: int
-    folds: int
-
 
 @dataclass(frozen=True, eq=False)
 class OfficialSplits:
@@ -85,17 +90,6 @@ class OpenMLData:
     dataset: Dataset
     row_ids: np.ndarray
     official: OfficialSplits | None
-
-
-def spec_label(spec: OpenMLSpec) -> str:
-    """The dataset name used in plans and results: ``name``, else ``task-ID`` / ``dataset-ID``."""
-    if spec.name:
-        return spec.name
-    return f"task-{spec.task}" if spec.task is not None else f"dataset-{spec.dataset}"
-
-
-def describe(spec: OpenMLSpec) -> str:
-    return f"OpenML task {spec.task}" if spec.task is not None else f"OpenML dataset {spec.dataset}"
 
 
 # ----------------------------------------------------------------------------- loading
@@ -160,13 +154,18 @@ def _load_task(task_id: int, options: OpenMLOptions, label: str, splits: bool,
     what = f"OpenML task {task_id}"
     with _exclusive(options):
         info = cached_task_info(task_id, options)
-        xmls = [_task_dir(task_id, options) / "task.xml"]
+        xmls = [task_dir(task_id, options) / "task.xml"]
         if info is not None:
-            xmls += [_dataset_dir(info.dataset_id, options) / f for f in ("description.xml",
+            xmls += [dataset_dir(info.dataset_id, options) / f for f in ("description.xml",
                                                                           "features.xml")]
-        task = _call_with_repair(lambda: openml.tasks.get_task(
-            task_id, download_splits=False, download_data=False, download_qualities=False,
-            download_features_meta_data=False), what=what, options=options, files=xmls)
+        folders = [task_dir(task_id, options)]
+        if info is not None:
+            folders.append(dataset_dir(info.dataset_id, options))
+        with no_pickles(folders):
+            task = _call_with_repair(lambda: openml.tasks.get_task(
+                task_id, download_splits=False, download_data=False, download_qualities=False,
+                download_features_meta_data=False), what=what, options=options, files=xmls)
+        remove_own_pickles([dataset_dir(task.dataset_id, options)])
         kind = {CLASSIFICATION_TASK: "classification", REGRESSION_TASK: "regression"}.get(
             str(task.task_type))
         if kind is None:
@@ -190,7 +189,7 @@ def _load_dataset_entry(spec: OpenMLSpec, options: OpenMLOptions, label: str) ->
 
 
 def _default_target(dataset_id: int, options: OpenMLOptions) -> str:
-    description = _read_xml(_dataset_dir(dataset_id, options) / "description.xml",
+    description = read_xml(dataset_dir(dataset_id, options) / "description.xml",
                             "oml:data_set_description", required=False)
     if description is None:
         ds = with_retries(lambda: openml.datasets.get_dataset(
@@ -210,40 +209,36 @@ def _normalized(dataset_id: int, target: str, kind: str | None, options: OpenMLO
                 label: str) -> tuple[Dataset, np.ndarray]:
     """The normalized dataset from our cache, building (and caching) it on a miss."""
     store = NormalizedStore(options.cache_dir, options.namespace)
-    key = _store_key(dataset_id, target, kind)
+    key = store_key(dataset_id, target, kind)
     try:
         cached = store.load(key)
     except CorruptCacheError as exc:
-        if options.offline and not _has_source_data(dataset_id, options):
+        if options.offline and not has_source_data(dataset_id, options):
             raise CorruptCacheError(f"{exc.message}; the OpenML source file is not cached "
                                     f"either, so it cannot be rebuilt offline",
                                     path=exc.path) from None
-        _warn(f"{exc.where}: {exc.message}; rebuilding the normalized copy")
+        warn(f"{exc.where}: {exc.message}; rebuilding the normalized copy")
         store.discard(key)
         cached = None
     if cached is None:
-        dataset, rows = _build(dataset_id, target, kind, options)
+        with no_pickles([dataset_dir(dataset_id, options)]):
+            dataset, rows = _build(dataset_id, target, kind, options)
         store.save(key, dataset, rows, {"openml_server": options.server, "target": target})
     else:
         dataset, rows, _ = cached
     return dataclasses.replace(dataset, name=label), rows
 
 
-def _store_key(dataset_id: int, target: str, kind: str | None) -> str:
-    digest = hashlib.sha256(f"{target}\0{kind}".encode()).hexdigest()[:10]
-    return f"d{dataset_id}-{digest}"
-
-
 def _build(dataset_id: int, target: str, kind: str | None,
            options: OpenMLOptions) -> tuple[Dataset, np.ndarray]:
     """Parse the OpenML data file (ARFF or parquet) once and normalize it."""
     what = f"OpenML dataset {dataset_id}"
-    ds, frame = _download_and_read(dataset_id, options)
+    ds, (frame, sha256) = _download_and_read(dataset_id, options)
     if target not in frame.columns:
         raise DataError(f"{what} has no column {target!r}{column_hint(target, frame.columns)}")
     keep = np.flatnonzero(frame[target].notna().to_numpy())
     notes = [f"OpenML dataset {dataset_id} {ds.name!r} version {ds.version} from {options.server}"
-             f" (file md5 {ds.md5_checksum or 'n/a'})"]
+             f" (file md5 {ds.md5_checksum or 'n/a'}; SHA-256 of the bytes parsed {sha256})"]
     if len(keep) < len(frame):
         notes.append(f"dropped {len(frame) - len(keep)} rows with a missing target")
     drop = [c for c in [ds.row_id_attribute, *_as_list(ds.ignore_attribute)]
@@ -256,7 +251,8 @@ def _build(dataset_id: int, target: str, kind: str | None,
     return dataset, keep.astype(np.int64)
 
 
-def _download_and_read(dataset_id: int, options: OpenMLOptions) -> tuple[Any, pd.DataFrame]:
+def _download_and_read(dataset_id: int,
+                       options: OpenMLOptions) -> tuple[Any, tuple[pd.DataFrame, str]]:
     """openml-python's dataset and its table; a damaged data file is downloaded again once
     (online) or reported with its path (offline)."""
     for attempt in (1, 2):
@@ -264,63 +260,43 @@ def _download_and_read(dataset_id: int, options: OpenMLOptions) -> tuple[Any, pd
             ds = _call_with_repair(lambda: openml.datasets.get_dataset(
                 dataset_id, download_data=True, download_qualities=False,
                 download_features_meta_data=True), what=f"OpenML dataset {dataset_id}",
-                options=options, files=sorted(_dataset_dir(dataset_id, options).glob("*.xml*")))
+                options=options, files=sorted(dataset_dir(dataset_id, options).glob("*.xml*")))
         try:
-            return ds, _read_data(ds, options)
+            return ds, _read_data(ds, dataset_id, options)
         except CorruptCacheError as exc:
             if options.offline or attempt == 2:
                 raise
-            _warn(f"{exc}; downloading it again")
+            warn(f"{exc}; downloading it again")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _read_data(ds: Any, options: OpenMLOptions) -> pd.DataFrame:
-    """``get_data`` with corruption checks: md5 of the ARFF, parse errors name the file."""
+def _read_data(ds: Any, dataset_id: int, options: OpenMLOptions) -> tuple[pd.DataFrame, str]:
+    """The data file's table, parsed by us from the verified bytes (never a pickle), and the
+    SHA-256 of those bytes (for the provenance)."""
     source = Path(ds.parquet_file or ds.data_file or "")
-    if ds.parquet_file is None and ds.data_file and ds.md5_checksum:
-        digest = hashlib.md5(Path(ds.data_file).read_bytes()).hexdigest()  # noqa: S324 - OpenML's checksum
-        if digest != ds.md5_checksum:
-            _corrupt(source, f"md5 {digest[:12]}… does not match OpenML's {ds.md5_checksum[:12]}…",
-                     options)
-    for attempt in (1, 2):
-        try:
-            frame, *_ = ds.get_data(target=None, include_row_id=True, include_ignore_attribute=True)
-            return frame
-        except Exception as exc:  # noqa: BLE001 - any parse failure means a damaged file
-            derived = [p for p in source.parent.glob("*.pkl*")] if source.name else []
-            if attempt == 1 and derived:
-                for p in derived:  # openml-python's parsed copies: safe to rebuild from the source
-                    p.unlink(missing_ok=True)
-                ds.data_pickle_file = None
-                continue
-            _corrupt(source, f"cannot be parsed ({type(exc).__name__}: {_first_line(exc)})",
-                     options)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _corrupt(path: Path, why: str, options: OpenMLOptions) -> None:
-    """Report a damaged data file; online, delete it (and its parsed copies) to download again."""
-    hint = "" if options.offline else "; deleted"
-    if not options.offline:
-        path.unlink(missing_ok=True)
-        for derived in path.parent.glob("*.pkl*"):
-            derived.unlink(missing_ok=True)
-    raise CorruptCacheError(f"corrupt cached file: {why}{hint}", path=path)
+    if not source.name:
+        raise CorruptCacheError("no data file for this dataset in the cache",
+                                path=dataset_dir(dataset_id, options))
+    md5 = ds.md5_checksum if ds.parquet_file is None else None
+    return read_data_file(source, md5=md5, offline=options.offline)
 
 
 def _official_splits(task: Any, options: OpenMLOptions, max_repeats: int | None,
                      max_folds: int | None) -> OfficialSplits:
     """Every needed (repeat, fold) of ``task.get_train_test_split_indices``."""
     what = f"OpenML task {task.task_id} splits"
-    repeats, folds, _ = _call_with_repair(task.get_split_dimensions, what=what, options=options,
-                                          files=sorted(_task_dir(task.task_id, options).glob(
-                                              "datasplits*")))
-    use_r, use_f = min(repeats, max_repeats or repeats), min(folds, max_folds or folds)
-    indices = {}
-    for r in range(use_r):
-        for f in range(use_f):
-            train, test = task.get_train_test_split_indices(fold=f, repeat=r)
-            indices[(r, f)] = (np.asarray(train, dtype=np.int64), np.asarray(test, dtype=np.int64))
+    folder = task_dir(task.task_id, options)
+    with no_pickles([folder]):
+        repeats, folds, _ = _call_with_repair(task.get_split_dimensions, what=what,
+                                              options=options,
+                                              files=sorted(folder.glob("datasplits*")))
+        use_r, use_f = min(repeats, max_repeats or repeats), min(folds, max_folds or folds)
+        indices = {}
+        for r in range(use_r):
+            for f in range(use_f):
+                train, test = task.get_train_test_split_indices(fold=f, repeat=r)
+                indices[(r, f)] = (np.asarray(train, dtype=np.int64),
+                                   np.asarray(test, dtype=np.int64))
     return OfficialSplits(int(task.task_id), repeats, folds, indices)
 
 
@@ -344,7 +320,7 @@ def _call_with_repair(call: Any, *, what: str, options: OpenMLOptions, files: li
         raise _unparsable(what, first, sources[0])
     for p in derived if options.offline else existing:
         p.unlink(missing_ok=True)
-    _warn(f"{what}: deleted unparsable cached files {[str(p) for p in existing]}; "
+    warn(f"{what}: deleted unparsable cached files {[str(p) for p in existing]}; "
           f"{'rebuilding' if options.offline else 'downloading'} them again")
     try:
         return with_retries(call, what=what, options=options)
@@ -374,7 +350,7 @@ def _is_parse_error(exc: BaseException | None) -> bool:
 @contextmanager
 def _skip_missing_parquet(dataset_id: int, options: OpenMLOptions) -> Iterator[None]:
     """Offline with only the ARFF cached, stop openml-python from trying to get the parquet."""
-    has_pq = (_dataset_dir(dataset_id, options) / f"dataset_{dataset_id}.pq").is_file()
+    has_pq = (dataset_dir(dataset_id, options) / f"dataset_{dataset_id}.pq").is_file()
     if not options.offline or has_pq:
         yield
         return
@@ -387,141 +363,6 @@ def _skip_missing_parquet(dataset_id: int, options: OpenMLOptions) -> Iterator[N
             os.environ.pop(openml.config.OPENML_SKIP_PARQUET_ENV_VAR, None)
         else:
             os.environ[openml.config.OPENML_SKIP_PARQUET_ENV_VAR] = old
-
-
-# ----------------------------------------------------------------------------- the cache on disk
-
-
-def _task_dir(task_id: int, options: OpenMLOptions) -> Path:
-    return options.server_dir / "tasks" / str(task_id)
-
-
-def _dataset_dir(dataset_id: int, options: OpenMLOptions) -> Path:
-    return options.server_dir / "datasets" / str(dataset_id)
-
-
-def _read_xml(path: Path, root: str, *, required: bool = True) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    try:
-        return xmltodict.parse(path.read_text(encoding="utf-8"))[root]
-    except Exception as exc:  # noqa: BLE001 - any failure: the file is damaged
-        if not required:
-            return None
-        raise CorruptCacheError(f"unreadable cached OpenML file ({type(exc).__name__})",
-                                path=path) from None
-
-
-def cached_task_info(task_id: int, options: OpenMLOptions) -> TaskInfo | None:
-    """Parse the cached ``task.xml`` (no openml-python, no network), or ``None``."""
-    xml = _read_xml(_task_dir(task_id, options) / "task.xml", "oml:task")
-    if xml is None:
-        return None
-    inputs = xml["oml:input"] if isinstance(xml["oml:input"], list) else [xml["oml:input"]]
-    by_name = {i["@name"]: i for i in inputs}
-    source = by_name["source_data"]["oml:data_set"]
-    params: dict[str, str] = {}
-    if "estimation_procedure" in by_name:
-        raw = by_name["estimation_procedure"]["oml:estimation_procedure"].get("oml:parameter", [])
-        for p in raw if isinstance(raw, list) else [raw]:
-            params[p["@name"]] = p.get("#text") or ""
-    return TaskInfo(task_id=task_id, dataset_id=int(source["oml:data_set_id"]),
-                    target=str(source.get("oml:target_feature") or ""),
-                    task_type=str(xml.get("oml:task_type", "")),
-                    repeats=int(params.get("number_repeats") or 1),
-                    folds=int(params.get("number_folds") or 1))
-
-
-def _has_source_data(dataset_id: int, options: OpenMLOptions) -> bool:
-    d = _dataset_dir(dataset_id, options)
-    return (d / "description.xml").is_file() and (
-        (d / "dataset.arff").is_file() or (d / f"dataset_{dataset_id}.pq").is_file())
-
-
-def missing_from_cache(spec: OpenMLSpec, options: OpenMLOptions) -> list[str]:
-    """What a load of ``spec`` would have to download (empty: it works offline).
-
-    Raises :class:`CorruptCacheError` naming a cached XML file that cannot be parsed.
-    """
-    if spec.task is None:
-        assert spec.dataset is not None
-        description = _read_xml(_dataset_dir(spec.dataset, options) / "description.xml",
-                                "oml:data_set_description")
-        target = spec.target or (description or {}).get("oml:default_target_attribute")
-        if target and _store_exists(spec.dataset, str(target), spec.task_type, options):
-            return []
-        return _missing_dataset_files(spec.dataset, options)
-    info = cached_task_info(spec.task, options)
-    if info is None:
-        return [f"task {spec.task} description"]
-    kind = {CLASSIFICATION_TASK: "classification", REGRESSION_TASK: "regression"}.get(
-        info.task_type)
-    missing = _missing_dataset_files(info.dataset_id, options)
-    if _store_exists(info.dataset_id, info.target, kind, options):
-        missing = [m for m in missing if not m.endswith(" data")]
-    t = _task_dir(spec.task, options)
-    if not ((t / "datasplits.arff").is_file() or (t / "datasplits.pkl.py3").is_file()):
-        missing.append(f"task {spec.task} splits")
-    return missing
-
-
-def _missing_dataset_files(dataset_id: int, options: OpenMLOptions) -> list[str]:
-    missing = []
-    d = _dataset_dir(dataset_id, options)
-    for needed, root in (("description.xml", "oml:data_set_description"),
-                         ("features.xml", "oml:data_features")):
-        if _read_xml(d / needed, root) is None:  # raises naming the file if it is damaged
-            missing.append(f"dataset {dataset_id} {needed}")
-    if not _has_source_data(dataset_id, options):
-        missing.append(f"dataset {dataset_id} data")
-    return missing
-
-
-def _store_exists(dataset_id: int, target: str, kind: str | None, options: OpenMLOptions) -> bool:
-    store = NormalizedStore(options.cache_dir, options.namespace)
-    return store.exists(_store_key(dataset_id, target, kind))
-
-
-def cached_summary(spec: OpenMLSpec, options: OpenMLOptions) -> dict[str, Any] | None:
-    """Sizes of a cached entry for listings, from our metadata or OpenML's qualities; no parsing."""
-    if spec.task is not None:
-        info = cached_task_info(spec.task, options)
-        if info is None:
-            return None
-        dataset_id, target = info.dataset_id, info.target
-    else:
-        assert spec.dataset is not None
-        dataset_id, target = spec.dataset, spec.target
-    store = NormalizedStore(options.cache_dir, options.namespace)
-    for key in store.keys(f"d{dataset_id}-"):
-        try:
-            meta = store.read_meta(key)
-        except CorruptCacheError:
-            continue
-        if meta and (target is None or meta.get("target") == target):
-            return {**meta["summary"], "openml_task_id": spec.task, "complete": True}
-    return _qualities_summary(dataset_id, spec, options)
-
-
-def _qualities_summary(dataset_id: int, spec: OpenMLSpec,
-                       options: OpenMLOptions) -> dict[str, Any] | None:
-    qualities = _read_xml(_dataset_dir(dataset_id, options) / "qualities.xml", "oml:data_qualities",
-                          required=False)
-    if qualities is None:
-        return None
-    values = {q["oml:name"]: q.get("oml:value") for q in qualities.get("oml:quality", [])}
-
-    def num(key: str) -> int | None:
-        try:
-            return int(float(values[key]))
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    n_features = num("NumberOfFeatures")
-    return {"rows": num("NumberOfInstances"),
-            "features": None if n_features is None else n_features - 1,
-            "categorical": num("NumberOfSymbolicFeatures"), "classes": num("NumberOfClasses"),
-            "openml_task_id": spec.task, "openml_dataset_id": dataset_id, "complete": False}
 
 
 def split_design(task_id: int, options: OpenMLOptions) -> tuple[int, int] | None:
@@ -549,29 +390,3 @@ def _first_line(exc: BaseException | None) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
-def _warn(message: str) -> None:
-    logger.warning(message)
-    warnings.warn(message, CacheWarning, stacklevel=3)
-
-
-
-def fetch_command(suite_arg: str, options: OpenMLOptions) -> str:
-    """The exact ``bench fetch`` command that fills the cache for a suite."""
-    import shlex
-
-    return f"bench fetch {shlex.quote(suite_arg)} --cache-dir {shlex.quote(str(options.cache_dir))}"
-
-
-def require_cached(specs: list[Any], options: OpenMLOptions, *, suite_arg: str) -> None:
-    """Offline: one error listing every OpenML entry missing from the cache, and the fix."""
-    missing: list[str] = []
-    for spec in specs:
-        if isinstance(spec, OpenMLSpec) and missing_from_cache(spec, options):
-            missing.append(describe(spec).removeprefix("OpenML "))
-    if missing:
-        shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20
-                                            else "")
-        entries = "entry is" if len(missing) == 1 else "entries are"
-        raise OfflineMissing(f"--offline: {len(missing)} OpenML {entries} not in the cache "
-                             f"{options.cache_dir}: {shown}; fill it with: "
-                             f"{fetch_command(suite_arg, options)}", missing=missing)

@@ -4,7 +4,7 @@ same result rows give byte-identical files."""
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from bench.errors import BenchError
+from bench.fsio import atomic_write_text
 from bench.report.content import RunInfo, build_document
 from bench.report.figures import write_figures
 from bench.report.formats import FORMATS
@@ -60,17 +61,51 @@ def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
 
 
 def _write(path: Path, text: str) -> Path:
-    """Atomic write (temp file + rename), so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Atomic write (:mod:`bench.fsio`): a reader never sees half a report, and a failed write
+    (a full disk) leaves no temporary file behind."""
+    atomic_write_text(path, text)
     return path
+
+
+#: Beside a report: which run it is of, so that another run's report is never overwritten.
+OWNER = ".bench-report.json"
+
+
+def check_owner(out_dir: Path, manifest: dict[str, Any], *, force: bool) -> None:
+    """Refuse to overwrite the report of a different run in ``out_dir`` (unless ``force``).
+
+    A report is this run's when its owner file names this run (run id and config hash), or, for
+    reports older than owner files, when ``out_dir`` is this run's own directory.
+    """
+    if force or not any((out_dir / name).exists() for name in REPORT_FILES):
+        return
+    mine = _identity(manifest)
+    try:
+        owner = json.loads((out_dir / OWNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        owner = None
+    if owner is None:
+        try:
+            owner = _identity(json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            owner = {}
+    if owner != mine:
+        raise BenchError(f"holds the report of another run ({owner.get('run_id') or 'unknown'}, "
+                         f"config {str(owner.get('config_hash') or '?')[:12]}); choose another "
+                         f"--out directory or pass --force to overwrite it", where=str(out_dir))
+
+
+def _identity(manifest: dict[str, Any]) -> dict[str, str]:
+    return {"run_id": str(manifest.get("run_id", "")),
+            "config_hash": str(manifest.get("config_hash", ""))}
+
+
+REPORT_FILES = ("report.md", "report.tex", "report.html")
 
 
 def write_run_report(out_dir: Path, frame: pd.DataFrame, manifest: dict[str, Any], *,
                      options: ReportOptions | None = None,
-                     formats: Iterable[str] = FORMATS) -> Path:
+                     formats: Iterable[str] = FORMATS, force: bool = False) -> Path:
     """Analyse a run's result rows and write its report into ``out_dir``; return ``report.md``
     (or the first file written).
 
@@ -83,4 +118,11 @@ def write_run_report(out_dir: Path, frame: pd.DataFrame, manifest: dict[str, Any
         metrics = (config.get("run") or {}).get("metrics")
         options = ReportOptions(metrics=dict(metrics) if metrics else None)
     info = RunInfo.from_manifest(manifest, suite=str(config.get("name", "")))
-    return write_report_files(out_dir, analyze(frame, options), info, formats)[0]
+    check_owner(out_dir, manifest, force=force)
+    written = write_report_files(out_dir, analyze(frame, options), info, formats)[0]
+    try:
+        atomic_write_text(out_dir / OWNER, json.dumps(_identity(manifest), sort_keys=True))
+    except OSError as exc:
+        raise BenchError(f"cannot write the report: {exc.strerror or exc}",
+                         where=str(out_dir / OWNER)) from None
+    return written
