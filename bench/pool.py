@@ -134,7 +134,10 @@ class WorkerPool:
             text = f"WorkerDied: the worker process died (exit code {code}) running this unit"
             if worker.task is None:
                 self._kill(worker)
-                raise RuntimeError(f"a worker process failed to start (exit code {code})") from None
+                raise RuntimeError(
+                    f"a worker process failed to start (exit code {code}); workers are spawned, so "
+                    f"a script that runs a suite must do so under `if __name__ == \"__main__\":`, "
+                    f"or run it with one worker (--workers 1, workers=1)") from None
             yield self._lose(worker, "died", text, text + "\n")
             return
         kind, payload = message
