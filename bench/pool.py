@@ -104,9 +104,8 @@ class WorkerPool:
 
     def _fill(self, pending: deque[Task]) -> None:
         busy = sum(w.task is not None for w in self._workers)
-        while len(self._workers) < min(self.n, busy + len(pending)):
+        while len(self._workers) < min(self.n, busy + len(pending)):  # idle and starting count
             self._workers.append(_start(self.ctx))
-            busy += 1  # a starting worker will take a task
         for worker in self._workers:
             if pending and worker.ready and worker.task is None:
                 worker.task, worker.done = pending.popleft(), []
