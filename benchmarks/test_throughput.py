@@ -6,8 +6,10 @@ parallel efficiency ≥ 85 %, overhead ≤ 10 %. Each number is stored in the be
 
     nox -s perf -- benchmarks/test_throughput.py -s --benchmark-json=throughput.json
 
-and a larger grid with ``BENCH_PERF_SEEDS=2 BENCH_PERF_FOLDS=3``. The grid (3 small embedded PMLB
-classification sets by default) is :class:`benchmarks.plain_loop.Grid`.
+and a larger grid with ``BENCH_PERF_SEEDS=2 BENCH_PERF_FOLDS=3``, other embedded classification
+datasets with ``BENCH_PERF_DATASETS=iris,vehicle`` (a quick check that it runs:
+``BENCH_PERF_DATASETS=iris nox -s perf -- -k test_throughput --benchmark-disable``). The grid
+(3 small embedded PMLB classification sets by default) is :class:`benchmarks.plain_loop.Grid`.
 
 * **Plain loop**: :func:`benchmarks.plain_loop.plain_loop` and ``bench run`` (default workers)
   on the same grid, in the same test, one after the other.
@@ -32,8 +34,10 @@ from bench.schema import UNIT_COLUMNS
 from bench.threads import usable_cores
 from benchmarks.plain_loop import Grid, plain_loop, suite_toml
 
+_DATASETS = os.environ.get("BENCH_PERF_DATASETS")
 GRID = replace(Grid(), folds=int(os.environ.get("BENCH_PERF_FOLDS", "2")),
-               seeds=tuple(range(int(os.environ.get("BENCH_PERF_SEEDS", "1")))))
+               seeds=tuple(range(int(os.environ.get("BENCH_PERF_SEEDS", "1")))),
+               **({"datasets": tuple(_DATASETS.split(","))} if _DATASETS else {}))
 
 
 @pytest.fixture(scope="module")
