@@ -13,6 +13,7 @@ from, and ``report`` writes the chosen formats.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,8 @@ def run(
     list. Failed units are rows with ``status = "error"``, as on the
     command line; nothing raises for them.
     """
+    # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from bench.device import resolve_device
     from bench.executors import make_executor
     from bench.pipeline import RunOptions, run_suite

@@ -190,9 +190,16 @@ class Suite(_Strict):
     datasets: list[DatasetSpec] = Field(min_length=1)
     base_dir: Path = Field(Path("."), exclude=True, strict=False)
 
-    def config_hash(self) -> str:
-        """Hash of everything that changes results (not the name or description)."""
+    def config_hash(self, *, threads: int = 0) -> str:
+        """Hash of everything that changes results (not the name or description).
+
+        ``threads``: ``bench run --threads N`` (> 0), which fixes every fit's thread count and so
+        may change XGBoost's trees; 0 (the thread counts follow from the data) leaves the hash
+        as it was.
+        """
         payload = self.model_dump(mode="json", exclude={"name", "description", "base_dir"})
+        if threads:
+            payload["threads"] = threads
         text = json.dumps(payload, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -22,6 +22,7 @@ from bench.report.writer import write_run_report
 from bench.runner import ItemResult, RunContext
 from bench.schema import SCHEMA_VERSION, UNIT_COLUMNS, Status
 from bench.store import RunStore
+from bench.threads import FIT_THREAD_CELLS, LARGE_FIT_THREADS
 from bench.version import __version__
 
 
@@ -66,7 +67,8 @@ class RunOutcome:
 @dataclass(frozen=True, kw_only=True)
 class RunOptions:
     """How to run a suite (not what): none of these changes the results, so none is part of the
-    config hash. ``bench run``'s flags become one of these; so do the Python API's keywords."""
+    config hash, except ``threads`` when set. ``bench run``'s flags become one of these; so do
+    the Python API's keywords."""
 
     out_dir: Path
     device: DeviceInfo
@@ -75,7 +77,9 @@ class RunOptions:
     force_new: bool = False  # move an existing run in out_dir aside instead of resuming it
     offline: bool = False  # OpenML data from the cache only
     cache_dir: Path | None = None  # OpenML cache (None: $BENCH_CACHE_DIR or the user cache dir)
-    threads: int = 0  # XGBoost and torch threads per fit (0: the libraries' defaults)
+    # XGBoost and torch threads per fit (0: from the data's shape, bench.threads.fit_threads).
+    # Set, it enters the config hash: XGBoost's trees can depend on the thread count.
+    threads: int = 0
 
     def __post_init__(self) -> None:
         if self.max_failures is not None and self.max_failures < 1:
@@ -105,7 +109,8 @@ def run_suite(suite: Suite, options: RunOptions, *, progress: Progress | None = 
 def _run_locked(suite: Suite, options: RunOptions, store: RunStore, progress: Progress,
                 moved: Path | None, started: float) -> RunOutcome:
     out_dir, executor = options.out_dir, options.executor
-    ctx = RunContext(suite, out_dir.name, suite.config_hash(), options.device, options.threads,
+    ctx = RunContext(suite, out_dir.name, suite.config_hash(threads=options.threads),
+                     options.device, options.threads,
                      offline=options.offline, cache_dir=options.cache_dir)
     plan = make_plan(suite, options=ctx.openml_options())
     resumed = store.open(_manifest(plan, ctx, executor))
@@ -193,6 +198,9 @@ def _manifest(plan: Plan, ctx: RunContext, executor: Executor) -> dict[str, Any]
         "device": {"kind": ctx.device.kind, "name": ctx.device.name,
                    "reason": ctx.device.reason},
         "executor": executor.describe(),
+        # Each dataset's count is datasets.<name>.fit_threads; this is the rule that chose it.
+        "fit_threads": {"override": ctx.nthread or None, "one_thread_below_cells": FIT_THREAD_CELLS,
+                        "threads_above": LARGE_FIT_THREADS},
         # The parameters actually used are per dataset (objective, classes): see
         # datasets.<name>.xgboost_params, recorded with each dataset's first rows.
         "environment": environment(),

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
@@ -34,6 +33,7 @@ from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
 from bench.seeding import derive_seed
 from bench.splits import Split, make_splits, official_splits, validation_split
+from bench.threads import fit_threads, limited_threads
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class RunContext:
     run_id: str
     config_hash: str
     device: DeviceInfo
-    nthread: int = 0
+    nthread: int = 0  # --threads (0: bench.threads.fit_threads decides from the data's shape)
     offline: bool = False  # OpenML: never touch the network, use the cache only
     cache_dir: Path | None = None  # OpenML cache (None: $BENCH_CACHE_DIR or the user cache dir)
 
@@ -68,6 +68,14 @@ class RunContext:
 
     def error_row(self, key: RowKey, exc: BaseException | str, **fields: Any) -> dict[str, Any]:
         return error_row(self.run_fields, key, exc, mode=self.mode_of(key.encoder), **fields)
+
+
+#: ``reserve(n)``: a context that holds ``n`` threads of the executor's budget.
+Reserve = Callable[[int], contextlib.AbstractContextManager[object]]
+
+
+def _no_reservation(n: int) -> contextlib.AbstractContextManager[object]:
+    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)
@@ -141,39 +149,42 @@ def run_job(
     *,
     skip: frozenset[RowKey] | set[RowKey] = frozenset(),
     on_unit: Callable[[str], None] = lambda description: None,
+    reserve: Reserve = _no_reservation,
 ) -> Iterator[ItemResult]:
-    """Load the job's dataset once, then yield each item's rows as soon as they are ready."""
-    with torch_threads(ctx.nthread):
-        yield from _run_job(job, ctx, skip, on_unit)
+    """Load the job's dataset once, then yield each item's rows as soon as they are ready.
 
-
-@contextlib.contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """torch's intra-op threads set to ``n`` for the duration (0: leave them as they are)."""
-    if n <= 0:
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+    Every fit of the job runs on :func:`~bench.threads.fit_threads` threads (from the data's
+    shape); ``reserve(n)`` holds them from the executor's budget while the job computes.
+    """
+    yield from _run_job(job, ctx, skip, on_unit, reserve)
 
 
 def _run_job(job: DatasetJob, ctx: RunContext, skip: frozenset[RowKey] | set[RowKey],
-             on_unit: Callable[[str], None]) -> Iterator[ItemResult]:
+             on_unit: Callable[[str], None], reserve: Reserve) -> Iterator[ItemResult]:
     """Every exception while loading the dataset, preparing a split or running a chunk becomes
     error rows for exactly the keys it affects; only interrupts (not ``Exception``) get out."""
     try:
         dataset, splits = load_job_data(job, ctx)
+        threads = fit_threads(n_rows=dataset.n_rows, n_features=dataset.n_features,
+                              override=ctx.nthread)
+        ctx = dataclasses.replace(ctx, nthread=threads)
         info: dict[str, Any] | None = {
             **dataset.summary(), "content_hash": dataset.content_hash,
-            "provenance": list(dataset.provenance), "xgboost_params": _xgboost_params(dataset, ctx)}
+            "provenance": list(dataset.provenance), "fit_threads": threads,
+            "xgboost_params": _xgboost_params(dataset, ctx)}
     except Exception as exc:  # noqa: BLE001 - one dataset's failure becomes its rows
         for item in job.items:
             yield _failed_item(item, ctx, exc, skip, on_unit, "failed to load")
         return
+    with reserve(threads), limited_threads(threads):
+        yield from _run_chunks(job, dataset, splits, ctx, skip, on_unit, info)
+
+
+def _run_chunks(job: DatasetJob, dataset: Dataset, splits: dict[tuple[int, int], Split],
+                ctx: RunContext, skip: frozenset[RowKey] | set[RowKey],
+                on_unit: Callable[[str], None], info: dict[str, Any] | None,
+                ) -> Iterator[ItemResult]:
+    """The job's chunks in order; a split or chunk that fails fails only its own items."""
     for chunk in job.chunks():
         views: list[SplitView] = []
         for item in chunk.items:

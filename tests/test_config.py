@@ -40,6 +40,16 @@ def test_config_hash_ignores_name_and_description(tmp_path: Path) -> None:
     assert a.config_hash() == b.config_hash()
 
 
+def test_thread_override_enters_the_config_hash(tmp_path: Path) -> None:
+    suite = load_suite(write_suite(tmp_path, "[[datasets]]\nsource='embedded'\nname='iris'\n"))
+    assert suite.config_hash(threads=2) != suite.config_hash()
+
+
+def test_no_thread_override_keeps_the_config_hash(tmp_path: Path) -> None:
+    suite = load_suite(write_suite(tmp_path, "[[datasets]]\nsource='embedded'\nname='iris'\n"))
+    assert suite.config_hash(threads=0) == suite.config_hash()
+
+
 @pytest.mark.parametrize(
     ("body", "match"),
     [

@@ -3,6 +3,7 @@ scheduler address, isolated unit workers); unit timeouts really stop the work.""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from typer.testing import CliRunner
 from bench.cli import app
 from bench.errors import ConfigError
 from bench.executors import DaskExecutor, LocalExecutor, make_executor
-from tests.helpers import write_suite
+from bench.threads import usable_cores
+from tests.helpers import TINY_SUITE, write_suite
 
 pytestmark = pytest.mark.slow
 
@@ -68,14 +70,11 @@ def local_rows(suite: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.Data
     return frame
 
 
-def test_dask_local_cluster_gives_the_same_rows(suite, local_rows, tmp_path: Path) -> None:
-    """Two worker processes share this machine's cores, so XGBoost may sum its histograms in
-    another order: the same rows, values equal up to float32 rounding (exact with one worker per
-    machine, see the scheduler test)."""
+def test_dask_local_cluster_gives_identical_rows(suite, local_rows, tmp_path: Path) -> None:
+    """Two worker processes share this machine's cores; every fit's thread count still comes
+    from the data, so the rows are bitwise those of the local executor."""
     frame = _run(suite, tmp_path / "run", "--executor", "dask", "--workers", "2")
-    pd.testing.assert_frame_equal(frame, local_rows, check_exact=False, rtol=1e-5)
-    import json
-
+    pd.testing.assert_frame_equal(frame, local_rows, check_exact=True)
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["executor"] == {"name": "dask", "workers": 2, "scheduler": None}
 
@@ -152,7 +151,8 @@ def test_dask_cuda_without_the_package_is_a_clear_error(tmp_path: Path) -> None:
     ("kwargs", "match"),
     [
         ({"name": "ray"}, "--executor must be one of local, dask, dask-cuda, got 'ray'"),
-        ({"workers": 2}, "--workers and --scheduler need --executor dask"),
+        ({"scheduler": "tcp://x:1"}, "--scheduler needs --executor dask or dask-cuda"),
+        ({"workers": 0}, "--workers must be >= 1, got 0"),
         ({"name": "dask", "workers": 0}, "--workers must be >= 1, got 0"),
         ({"name": "dask", "unit_timeout": 5}, "--unit-timeout works with --executor local only"),
         ({"unit_timeout": 0}, "--unit-timeout must be > 0 seconds"),
@@ -166,5 +166,26 @@ def test_executor_options_are_checked(kwargs: dict, match: str) -> None:
 
 def test_make_executor_defaults() -> None:
     assert isinstance(make_executor(), LocalExecutor)
+    assert make_executor().describe()["workers"] == usable_cores()
+    assert make_executor(workers=3).describe()["workers"] == 3
     dask = make_executor("dask", workers=3)
     assert isinstance(dask, DaskExecutor) and dask.describe()["workers"] == 3
+
+
+def test_tiny_suite_rows_are_identical_serial_in_workers_and_on_dask(tmp_path: Path) -> None:
+    """Every value of every row (timings and the run id aside) is the same whether the tiny suite
+    runs in this process, in 2 worker processes, or on a 2-worker Dask cluster."""
+    suite = write_suite(tmp_path, TINY_SUITE)
+    frames = []
+    for name, extra in [("serial", ["--workers", "1"]), ("pool", ["--workers", "2"]),
+                        ("dask", ["--executor", "dask", "--workers", "2"])]:
+        out = tmp_path / name / "run"
+        result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
+                                          "--device", "cpu", *extra])
+        assert result.exit_code == 0, result.output
+        frames.append(pd.read_parquet(out / "results.parquet").drop(columns=TIMINGS))
+        datasets = json.loads((out / "manifest.json").read_text())["datasets"]
+        assert {d["fit_threads"] for d in datasets.values()} == {1}  # small tables: 1 thread
+    assert len(frames[0]) == 56
+    pd.testing.assert_frame_equal(frames[1], frames[0], check_exact=True)
+    pd.testing.assert_frame_equal(frames[2], frames[0], check_exact=True)

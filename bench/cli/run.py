@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import signal
 from collections.abc import Iterator
@@ -39,12 +40,15 @@ def run(
     encoders: Annotated[str | None, typer.Option(
         help="Comma-separated encoders, e.g. ae,mlp,pca.")] = None,
     threads: Annotated[int, typer.Option(
-        min=0, help="CPU threads for XGBoost and torch (0: all cores). On a machine shared with "
-                    "other work, 1 avoids thread oversubscription, which can slow runs tenfold.")
+        min=0, help="Threads of every XGBoost and torch fit (0: from each dataset's size: 1 for "
+                    "small tables, 4 for large ones; never from the core count, so rows do not "
+                    "depend on the machine). Set, it becomes part of the config hash.")
     ] = 0,
     executor: Annotated[str, typer.Option(help="local | dask | dask-cuda")] = "local",
     workers: Annotated[int | None, typer.Option(
-        help="Dask workers of the local cluster (default: 1 per GPU for dask-cuda, else 1).")] = None,
+        help="Work items in flight. local: worker processes (default: one per usable core; 1 "
+             "runs in this process, one item after another). dask: workers of the local "
+             "cluster (default: 1 per GPU for dask-cuda, else 1).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
     max_failures: Annotated[int | None, typer.Option(
@@ -68,6 +72,9 @@ def run(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Run a benchmark suite: raw vs embedded vs raw+embedded features for XGBoost."""
+    # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below): on
+    # cores shared with other work, spinning threads slow everyone down.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
     from bench.check import check_suite
     from bench.data import OpenMLOptions

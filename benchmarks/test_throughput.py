@@ -1,0 +1,104 @@
+"""Throughput of ``bench run`` on the CPU: against the plain loop, parallel efficiency, overhead.
+
+Targets (issue 13, 2 cores, an idle machine): ``bench`` ≥ 3× the plain loop on the same grid,
+parallel efficiency ≥ 85 %, overhead ≤ 10 %. Each number is stored in the benchmark's
+``extra_info`` (``--benchmark-json``) and printed (``-s``). Measure on an idle machine with
+
+    nox -s perf -- benchmarks/test_throughput.py -s --benchmark-json=throughput.json
+
+and a larger grid with ``BENCH_PERF_SEEDS=2 BENCH_PERF_FOLDS=3``, other embedded classification
+datasets with ``BENCH_PERF_DATASETS=iris,vehicle`` (a quick check that it runs:
+``BENCH_PERF_DATASETS=iris nox -s perf -- -k test_throughput --benchmark-disable``). The grid
+(3 small embedded PMLB classification sets by default) is :class:`benchmarks.plain_loop.Grid`.
+
+* **Plain loop**: :func:`benchmarks.plain_loop.plain_loop` and ``bench run`` (default workers)
+  on the same grid, in the same test, one after the other.
+* **Parallel efficiency**: the single-thread compute (``--workers 1``: one process, one thread
+  per fit on these small tables) over (the default run's wall time × usable cores).
+* **Overhead**: a ``--workers 1`` run's wall time over its recorded compute (XGBoost fit and
+  predict per row, plus each encoder fit once per unit, not once per feature-set row), minus 1.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bench.api import run
+from bench.schema import UNIT_COLUMNS
+from bench.threads import usable_cores
+from benchmarks.plain_loop import Grid, plain_loop, suite_toml
+
+_DATASETS = os.environ.get("BENCH_PERF_DATASETS")
+GRID = replace(Grid(), folds=int(os.environ.get("BENCH_PERF_FOLDS", "2")),
+               seeds=tuple(range(int(os.environ.get("BENCH_PERF_SEEDS", "1")))),
+               **({"datasets": tuple(_DATASETS.split(","))} if _DATASETS else {}))
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("grid") / "grid.toml"
+    path.write_text(suite_toml(GRID), encoding="utf-8")
+    return path
+
+
+def _bench(suite: Path, out: Path, *, workers: int | None) -> tuple[float, pd.DataFrame]:
+    outcome = run(suite, out=out, device="cpu", workers=workers, force_new=True)
+    assert outcome.failures.empty, outcome.failures["error"].tolist()
+    return outcome.wall_s, outcome.results
+
+
+def recorded_compute(rows: pd.DataFrame) -> float:
+    """Seconds of model work the rows record, each encoder fit counted once per unit."""
+    encoder = rows[rows["encoder"] != "none"].groupby(list(UNIT_COLUMNS))["encoder_fit_s"].first()
+    return float(rows["xgb_fit_s"].sum() + rows["predict_s"].sum() + encoder.sum())
+
+
+def _report(benchmark, **numbers: float) -> None:
+    benchmark.extra_info.update(numbers)
+    print(" ".join(f"{name}={value:.3f}" for name, value in numbers.items()))
+
+
+def test_bench_against_the_plain_loop(benchmark, suite: Path, tmp_path: Path) -> None:
+    start = time.perf_counter()
+    loop = plain_loop(GRID)
+    loop_s = time.perf_counter() - start
+    assert len(loop) == len(GRID.datasets) * GRID.folds * len(GRID.seeds) * 7
+    walls: list[float] = []
+
+    def bench_run() -> None:
+        walls.append(_bench(suite, tmp_path / f"run{len(walls)}", workers=None)[0])
+
+    benchmark.pedantic(bench_run, rounds=1, iterations=1)
+    _report(benchmark, plain_loop_s=loop_s, bench_s=walls[-1], speedup=loop_s / walls[-1],
+            cores=usable_cores())
+
+
+def test_parallel_efficiency(benchmark, suite: Path, tmp_path: Path) -> None:
+    serial_s, serial_rows = _bench(suite, tmp_path / "serial", workers=1)
+    walls: list[float] = []
+
+    def parallel_run() -> None:
+        walls.append(_bench(suite, tmp_path / f"parallel{len(walls)}", workers=None)[0])
+
+    benchmark.pedantic(parallel_run, rounds=1, iterations=1)
+    cores = usable_cores()
+    _report(benchmark, serial_s=serial_s, parallel_s=walls[-1], cores=cores,
+            efficiency=serial_s / (walls[-1] * cores))
+
+
+def test_overhead(benchmark, suite: Path, tmp_path: Path) -> None:
+    results: list[tuple[float, pd.DataFrame]] = []
+
+    def serial_run() -> None:
+        results.append(_bench(suite, tmp_path / f"serial{len(results)}", workers=1))
+
+    benchmark.pedantic(serial_run, rounds=1, iterations=1)
+    wall_s, rows = results[-1]
+    compute_s = recorded_compute(rows)
+    _report(benchmark, wall_s=wall_s, compute_s=compute_s, overhead=wall_s / compute_s - 1)
