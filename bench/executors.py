@@ -28,6 +28,7 @@ from bench.pool import Failed, Finished, Task, WorkerPool
 from bench.runner import ItemResult, RunContext, run_job
 from bench.schema import RowKey, Status
 from bench.threads import usable_cores
+from bench.version import DISTRIBUTION
 
 Skip = frozenset[RowKey] | set[RowKey]
 OnUnit = Callable[[str], None]
@@ -242,7 +243,7 @@ def _import_distributed() -> Any:
         import distributed
     except ImportError:
         raise ConfigError("--executor dask needs dask.distributed: "
-                          "pip install 'embedbench[dask]'") from None
+                          f"pip install '{DISTRIBUTION}[dask]'") from None
     return distributed
 
 
