@@ -13,8 +13,10 @@ positive is better, is ``d = ±(new − base) / |mean(base)|``. NEW is a regress
 * timing (opt-in, ``time_tolerance``): total fit+predict seconds of a method grew by more than
   that fraction. Off by default: CI machines differ in speed.
 
-Two runs are comparable only if they ran the same config (hash) on the same data (content
-hashes) and have the same keys; otherwise the verdict is "not comparable", with the reasons.
+Runs of different results schema versions compare on the columns both have (the store reads an
+older run's missing columns as NULL; none of them is compared). Two runs are comparable only if
+they ran the same config (hash) on the same data (content hashes) and have the same keys;
+otherwise the verdict is "not comparable", with the reasons.
 """
 
 from __future__ import annotations
@@ -252,6 +254,10 @@ def _identical(ok: pd.DataFrame) -> int:
 
 def _notes(base_m: dict, new_m: dict) -> tuple[str, ...]:
     notes = []
+    schemas = (base_m.get("schema_version"), new_m.get("schema_version"))
+    if schemas[0] != schemas[1]:
+        notes.append(f"results schema versions differ ({schemas[0]} vs {schemas[1]}): compared on "
+                     f"the columns both have (a column one lacks reads as NULL)")
     kinds = (base_m.get("device", {}).get("kind"), new_m.get("device", {}).get("kind"))
     if kinds[0] != kinds[1]:
         notes.append(f"devices differ ({kinds[0]} vs {kinds[1]}): values may differ slightly")

@@ -24,6 +24,7 @@ from bench.report.document import (
     Preformatted,
     Table,
 )
+from bench.report.sections.shift import shift_blocks
 from bench.schema import HIGHER_IS_BETTER
 from bench.stats.analysis import Analysis
 from bench.stats.leakage import LeakageAudit
@@ -76,6 +77,7 @@ def build_document(analysis: Analysis, info: RunInfo) -> Document:
     blocks += _per_dataset(analysis)
     blocks += _across(analysis)
     blocks += leakage_blocks(analysis.leakage)
+    blocks += shift_blocks(analysis)
     blocks += _gaps(analysis)
     blocks += _cite(analysis, info)
     title = f"EmbedBench report — {info.suite}" if info.suite else "EmbedBench report"

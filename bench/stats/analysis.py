@@ -31,6 +31,7 @@ from bench.stats.ranks import (
     rank_matrix,
 )
 from bench.stats.scores import Scores, collect_scores
+from bench.stats.shift import ShiftSummary, shift_summary
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Analysis:
     shortfall: pd.DataFrame  # performance profile input
     result_hash: str
     leakage: LeakageAudit
+    shift: ShiftSummary  # embedding shift per encoder (``bench.stats.shift``)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -124,6 +126,7 @@ def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analys
         shortfall=performance_profile(means, signs),
         result_hash=result_hash(frame),
         leakage=leakage_audit(frame, metrics=opts.metrics),
+        shift=shift_summary(frame),
         notes=_notes(scores),
     )
 
