@@ -5,8 +5,8 @@ An encoder is fit on a split's training rows and then embeds its test rows. If t
 embeddings come from different distributions (for example, training rows embedded out of fold by
 k models but test rows by another model), XGBoost learns its splits on one distribution and is
 scored on the other. We label the training rows' embeddings 0 and the test rows' 1, fit a small
-XGBoost (depth 3, a few trees) in stratified K-fold inside the split, and report the mean of the
-folds' ROC AUC: about 0.5 when the two cannot be told apart, towards 1 when they can. Test rows
+XGBoost (depth 3, 8 trees) in stratified 2-fold cross-validation inside the split, and report the
+mean of the folds' ROC AUC: about 0.5 when the two cannot be told apart, towards 1 when they can. Test rows
 are a sample of the data like the training rows, so a leak-free, consistent encoder scores about
 0.5 (an overfit one can score above: its own training rows sit where it learned them).
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import xgboost as xgb
-from sklearn.metrics import roc_auc_score
+from scipy.stats import rankdata
 from sklearn.model_selection import StratifiedKFold
 
 
@@ -29,17 +29,19 @@ from sklearn.model_selection import StratifiedKFold
 class ShiftClassifier:
     """The diagnostic's settings (fixed: part of what ``shift_auc`` means)."""
 
-    folds: int = 3
-    n_estimators: int = 20
+    folds: int = 2
+    n_estimators: int = 8
     max_depth: int = 3
-    learning_rate: float = 0.3
-    #: Rows per side above this are subsampled (deterministically), which bounds the cost.
-    max_rows: int = 5000
+    learning_rate: float = 0.5
+    max_bin: int = 32
+    #: Rows per side above this are subsampled (deterministically), which bounds the cost
+    #: (ROC AUC does not depend on the ratio of the two sides).
+    max_rows: int = 500
 
     def params(self, *, seed: int, nthread: int) -> dict[str, object]:
         return {"objective": "binary:logistic", "max_depth": self.max_depth,
-                "eta": self.learning_rate, "tree_method": "hist", "device": "cpu",
-                "seed": seed, "nthread": nthread, "eval_metric": "auc"}
+                "eta": self.learning_rate, "tree_method": "hist", "max_bin": self.max_bin,
+                "device": "cpu", "seed": seed, "nthread": nthread}
 
 
 DEFAULT = ShiftClassifier()
@@ -69,8 +71,18 @@ def shift_auc(train: np.ndarray, test: np.ndarray, *, seed: int, nthread: int = 
         booster = xgb.train(params, xgb.DMatrix(X[fit], label=y[fit], nthread=nthread),
                             num_boost_round=settings.n_estimators)
         score = booster.predict(xgb.DMatrix(X[held], nthread=nthread))
-        aucs.append(roc_auc_score(y[held], score))
+        aucs.append(roc_auc(y[held], score))
     return float(np.mean(aucs))
+
+
+def roc_auc(labels: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC of ``score`` for binary ``labels`` (1 = positive), ties counted half: the
+    Mann–Whitney U of the positives over n₁·n₀ (as ``sklearn.metrics.roc_auc_score``, without
+    its input checking, which costs more than the rest of the diagnostic)."""
+    positive = labels == 1
+    n1, n0 = int(positive.sum()), int((~positive).sum())
+    ranks = rankdata(score)
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def _at_most(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

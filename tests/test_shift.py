@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.encoders import REGISTRY, register
-from bench.shift import ShiftClassifier, shift_auc
+from bench.shift import ShiftClassifier, roc_auc, shift_auc
 from bench.stats.shift import FLAG_ABOVE, shift_summary
 from bench.store import load
 from tests.helpers import write_suite
@@ -30,7 +30,7 @@ def test_an_offset_is_told_apart() -> None:
 
 def test_a_narrower_test_distribution_is_told_apart() -> None:
     """Averaging k models shrinks spread: a shift in scale, not location, is seen too."""
-    assert shift_auc(TRAIN, TEST * 0.4, seed=1) > 0.7
+    assert shift_auc(TRAIN, TEST * 0.5, seed=1) > 0.75
 
 
 def test_same_seed_same_value() -> None:
@@ -55,15 +55,21 @@ def test_the_value_is_the_mean_of_the_folds_roc_auc() -> None:
     X = np.concatenate([TRAIN, TEST + 0.3]).astype(np.float32)
     y = np.concatenate([np.zeros(len(TRAIN)), np.ones(len(TEST))])
     aucs = []
-    for fit, held in StratifiedKFold(3, shuffle=True, random_state=5).split(X, y):
+    for fit, held in StratifiedKFold(settings.folds, shuffle=True, random_state=5).split(X, y):
         booster = xgb.train(settings.params(seed=5, nthread=0), xgb.DMatrix(X[fit], label=y[fit]),
                             num_boost_round=settings.n_estimators)
         aucs.append(roc_auc_score(y[held], booster.predict(xgb.DMatrix(X[held]))))
     assert shift_auc(TRAIN, TEST + 0.3, seed=5) == pytest.approx(float(np.mean(aucs)), abs=1e-12)
 
 
+def test_roc_auc_equals_scikit_learn_s_with_ties() -> None:
+    labels = RNG.integers(0, 2, 300)
+    score = np.round(RNG.normal(size=300) + labels, 1)  # rounded: many ties
+    assert roc_auc(labels, score) == pytest.approx(roc_auc_score(labels, score), abs=1e-12)
+
+
 def test_too_few_test_rows_give_none() -> None:
-    assert shift_auc(TRAIN, TEST[:2], seed=0) is None
+    assert shift_auc(TRAIN, TEST[:1], seed=0) is None
 
 
 def test_no_columns_give_none() -> None:
@@ -90,7 +96,7 @@ folds = 3
 seeds = [0]
 encoders = ["ae", "dae", "vae", "pca", "rp", "mlp", "mlp_holdout", "mlp_oof", "mlp_naive",
             "shifted"]
-feature_sets = ["emb"]
+feature_sets = ["raw", "emb"]
 [xgboost]
 n_estimators = 10
 max_depth = 2
@@ -176,3 +182,8 @@ def test_the_report_names_the_shifted_encoder(shipped) -> None:  # noqa: ANN001
 def test_the_report_has_the_section(shipped) -> None:  # noqa: ANN001
     _, report = shipped
     assert "## Embedding shift" in report
+
+
+def test_the_leakage_audit_still_renders(shipped) -> None:  # noqa: ANN001
+    _, report = shipped
+    assert "Median inflation across datasets: `mlp_naive` vs `mlp` (emb)" in report

@@ -18,14 +18,20 @@ embedding of those rows leaks them: XGBoost's training score goes up, its test s
 * ``naive``: the reference model embeds its own training rows and new rows. Leaky; kept to
   measure the leak.
 
-New rows (``transform``) in ``crossfit`` and ``oof-proba`` mode go, by ``test_embedding``,
-through the mean of the k aligned cross-fitted models (``fold-mean``, the default; for
-``oof-proba`` the mean of their probabilities, the usual stacking convention), through one of
-them drawn per row (``fold-draw``), or through the reference model (``reference``, the behaviour
-before results schema version 2). The reference model's embedding differs in distribution from
-the out-of-fold ones (it saw all rows; ReLU units of two networks differ by more than a
-rotation), so with ``reference`` XGBoost learns its splits on one distribution and is scored on
-another; docs/architecture.md records the measurement behind the default.
+New rows (``transform``) in ``crossfit`` and ``oof-proba`` mode go, by ``test_embedding``:
+
+* ``fold-draw`` (default): each row through one of the k cross-fitted models (aligned), drawn
+  with the encoder's seed. A test row is then embedded exactly as a training row is, by a model
+  that did not train on it, so training and test embeddings come from one distribution.
+* ``fold-mean``: through the mean of the k aligned models (for ``oof-proba`` the mean of their
+  probabilities, the usual stacking convention). More accurate on average (an ensemble), but the
+  mean is less spread out than any one model's output, so test rows come from a narrower
+  distribution than the training rows; the shift diagnostic sees it.
+* ``reference``: through the reference model (the behaviour before results schema version 2).
+  It saw all training rows, and ReLU units of two networks differ by more than a rotation, so
+  its test embeddings are told from the training rows' almost perfectly.
+
+docs/architecture.md records the measurement behind the default.
 
 All networks of a fit (the reference and the k cross-fitted ones) train in one batched program.
 """
@@ -180,7 +186,6 @@ class MLPEncoder(MLPParams, TorchEncoder):
         if self.test_embedding == "fold-mean":
             outs = [self._fold_outputs(fold, Xt) for fold in self.fold_models_]
             return np.mean(outs, axis=0, dtype=np.float64).astype(np.float32)
-        # fold-draw: each row through one cross-fitted model, drawn with the encoder's seed.
         draw = np.random.default_rng(derive_seed(self.random_state, "test-draw"))
         which = draw.integers(len(self.fold_models_), size=len(X))
         out = np.empty((len(X), self.n_embedding_), dtype=np.float32)

@@ -25,10 +25,11 @@ from bench.schema import Mode
 ACTIVATIONS = ("relu", "gelu", "silu", "tanh")
 CATEGORICALS = ("onehot", "embedding")
 MLP_MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA, Mode.NAIVE)
-#: How ``mlp`` in ``crossfit``/``oof-proba`` mode embeds new (test) rows: the mean of its k
-#: cross-fitted models (aligned), one of them drawn per row, or the full-data reference model
-#: (before schema version 2; its test rows come from another distribution than its training rows).
-MLP_TEST_EMBEDDINGS: tuple[str, ...] = ("fold-mean", "fold-draw", "reference")
+#: How ``mlp`` in ``crossfit``/``oof-proba`` mode embeds new (test) rows: through one of its k
+#: cross-fitted models drawn per row (the default: the same distribution as the training rows'
+#: out-of-fold embeddings), the mean of the k (aligned), or the full-data reference model (the
+#: behaviour before results schema version 2). See docs/architecture.md for the measurement.
+MLP_TEST_EMBEDDINGS: tuple[str, ...] = ("fold-draw", "fold-mean", "reference")
 #: Parameters the harness sets for every fit; a suite file may not set them.
 HARNESS_PARAMS = frozenset({"random_state", "device"})
 #: Caps lifted by ``allow_large = true``.
@@ -254,7 +255,7 @@ class MLPParams(NetworkParams):
     mode: str = Mode.CROSSFIT.value
     crossfit_folds: int = 5
     holdout_fraction: float = 0.5
-    test_embedding: str = "fold-mean"
+    test_embedding: str = "fold-draw"
 
     def validate_params(self) -> None:
         super().validate_params()

@@ -16,8 +16,8 @@ def shift_blocks(a: Analysis) -> list[Block]:
             "No shift diagnostic in these rows (runs written before results schema version 2 "
             "lack the `shift_auc` column, and `raw` has no embedding).")]
     blocks.append(Paragraph(
-        "For every encoder fit, a small classifier (depth-3 XGBoost, 20 trees, 3-fold "
-        "cross-validated inside the split) tries to tell the training rows' embeddings from the "
+        "For every encoder fit, a small classifier (a few depth-3 XGBoost trees, cross-validated "
+        "inside the split; `bench.shift`) tries to tell the training rows' embeddings from the "
         "test rows'; the column `shift_auc` holds its ROC AUC. About 0.5 means one distribution; "
         f"a median above {FLAG_ABOVE:g} is flagged. Each fit counts once."))
     rows = tuple(_row(e) for e in summary.encoders)
