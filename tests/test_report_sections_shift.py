@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from bench.report.document import Heading, Paragraph, Table
 from bench.report.sections.shift import shift_blocks
 from bench.stats import ReportOptions, analyze
+from bench.store import load
 from tests.test_stats_analysis import METHODS, frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
@@ -58,4 +61,10 @@ def test_no_flag_says_so() -> None:
 
 def test_rows_without_the_diagnostic_say_why() -> None:
     blocks = shift_blocks(analyze(frame(4, seed=1), FAST))
+    assert "before results schema version 2" in blocks[-1].text
+
+
+def test_a_real_version_1_run_reports_that_it_has_no_diagnostic() -> None:
+    v1 = Path(__file__).parent / "data" / "runs" / "quick-cpu-v1"
+    blocks = shift_blocks(analyze(load(v1), FAST))
     assert "before results schema version 2" in blocks[-1].text
