@@ -19,8 +19,10 @@ Methods are named as in the report (``bench.stats.scores.method_name``): a ``hol
 own raw rows are the method ``<encoder>/raw``, never part of the shared ``raw`` baseline. Where a
 fixed-scale metric's baseline is near 0 (R² ≈ 0) ``d`` is the absolute change, not a relative one.
 
-Two runs are comparable only if they ran the same config (hash) on the same data (content
-hashes) and have the same keys; otherwise the verdict is "not comparable", with the reasons.
+Runs of different results schema versions compare on the columns both have (the store reads an
+older run's missing columns as NULL; none of them is compared). Two runs are comparable only if
+they ran the same config (hash) on the same data (content hashes) and have the same keys;
+otherwise the verdict is "not comparable", with the reasons.
 """
 
 from __future__ import annotations
@@ -257,6 +259,10 @@ def _identical(ok: pd.DataFrame) -> int:
 
 def _notes(base_m: dict, new_m: dict) -> tuple[str, ...]:
     notes = []
+    schemas = (base_m.get("schema_version"), new_m.get("schema_version"))
+    if schemas[0] != schemas[1]:
+        notes.append(f"results schema versions differ ({schemas[0]} vs {schemas[1]}): compared on "
+                     f"the columns both have (a column one lacks reads as NULL)")
     kinds = (base_m.get("device", {}).get("kind"), new_m.get("device", {}).get("kind"))
     if kinds[0] != kinds[1]:
         notes.append(f"devices differ ({kinds[0]} vs {kinds[1]}): values may differ slightly")

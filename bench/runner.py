@@ -32,6 +32,7 @@ from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
 from bench.seeding import derive_seed
+from bench.shift import shift_auc
 from bench.splits import Split, make_splits, official_splits, validation_split
 from bench.threads import fit_threads, limited_threads
 
@@ -120,7 +121,8 @@ class EncoderOutput:
     """Embeddings of one split's training and test rows, and the time the fit took.
 
     ``rows``: positions of the training rows XGBoost may train on (``None``: all of them); the
-    ``holdout`` mode of ``mlp`` keeps back the rows its network trained on.
+    ``holdout`` mode of ``mlp`` keeps back the rows its network trained on. ``shift_auc``: the
+    shift diagnostic (:mod:`bench.shift`) between those rows' embeddings and the test rows'.
     """
 
     mode: str
@@ -128,6 +130,7 @@ class EncoderOutput:
     test: np.ndarray
     fit_s: float
     rows: np.ndarray | None = None
+    shift_auc: float | None = None
 
 
 @dataclass(frozen=True)
@@ -300,12 +303,12 @@ def fit_encoders(
             out[i] = exc
         return out
     for i, fit in zip(todo, fits, strict=True):
-        out[i] = _embed_test(name, encoders[i], views[i], fit)
+        out[i] = _embed_test(name, encoders[i], views[i], fit, ctx)
     return out
 
 
-def _embed_test(name: str, encoder: Encoder, view: SplitView,
-                fit: FitOutcome) -> EncoderOutput | BaseException:
+def _embed_test(name: str, encoder: Encoder, view: SplitView, fit: FitOutcome,
+                ctx: RunContext) -> EncoderOutput | BaseException:
     if fit.error is not None:
         return fit.error
     try:
@@ -317,7 +320,9 @@ def _embed_test(name: str, encoder: Encoder, view: SplitView,
         used = emb_train if rows is None else emb_train[rows]
         if not (np.isfinite(used).all() and np.isfinite(emb_test).all()):
             raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
-        return EncoderOutput(encoder.mode, emb_train, emb_test, fit_s, rows)
+        shift = shift_auc(used, emb_test, seed=view.seed("shift", ctx.suite.seed),
+                          nthread=ctx.nthread)
+        return EncoderOutput(encoder.mode, emb_train, emb_test, fit_s, rows, shift)
     except Exception as exc:  # noqa: BLE001 - becomes error rows
         return exc
 
@@ -360,6 +365,7 @@ def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
     return ctx.new_row(
         key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
+        shift_auc=None if emb is None else emb.shift_auc,
         encoder_fit_s=0.0 if emb is None else emb.fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
         best_iteration=result.best_iteration,
     )

@@ -20,7 +20,10 @@ from typing import Any, NamedTuple
 from bench.errors import ConfigError
 
 #: Written into ``manifest.json`` and every parquet file's metadata; see ``bench.store``.
-SCHEMA_VERSION = 1
+#: History: 1 — the first release; 2 — ``shift_auc`` added (NULL when read from a version-1 run).
+#: The store reads this version and every older one (columns an older run lacks are NULL), and
+#: refuses newer ones; it never appends rows to a run of another version.
+SCHEMA_VERSION = 2
 VERSION_KEY = b"bench_schema_version"
 
 
@@ -113,6 +116,8 @@ HIGHER_IS_BETTER: dict[str, bool] = {
 #: Seconds, per row. ``encoder_fit_s`` is the encoder fit's time, repeated on each feature-set
 #: row of that fit: count it once per unit (see :func:`unit_seconds`).
 TIMING_COLUMNS: tuple[str, ...] = ("encoder_fit_s", "xgb_fit_s", "predict_s")
+#: The embedding shift diagnostic's column (schema version 2 on).
+SHIFT_COLUMN = "shift_auc"
 
 _NAN = float("nan")
 
@@ -148,6 +153,10 @@ class ResultRow:
     rmse: float | None = None
     mae: float | None = None
     r2: float | None = None
+    # How well a small classifier tells this fit's training-row embeddings from its test-row
+    # embeddings (ROC AUC, cross-validated; ~0.5 = one distribution; see ``bench.shift``). None
+    # for the encoder-free raw row, for a holdout encoder's own raw row, and on failure.
+    shift_auc: float | None = None
     encoder_fit_s: float = _NAN
     xgb_fit_s: float = _NAN
     predict_s: float = _NAN

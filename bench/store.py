@@ -11,7 +11,9 @@ Layout of ``RUN_DIR``::
     results.parquet        all parts consolidated (one row per key) at the end of the run
 
 Every part and ``results.parquet`` carry the schema version in their parquet metadata, as the
-manifest does; a reader that meets another version says which and what to do.
+manifest does. Runs of this version and of every older one are read (a column an older run lacks,
+e.g. ``shift_auc`` before version 2, reads as NULL); a newer version is refused with what to do.
+Rows are only ever appended to a run of this very version: resuming an older run is refused.
 
 Resume: a rerun on the same directory with the same config hash skips keys whose row is ``ok``;
 rows with status ``error`` or ``timeout`` are computed again, and the new row replaces the old
@@ -130,6 +132,9 @@ class RunStore:
         """
         has_manifest = (self.run_dir / MANIFEST).exists()
         existing = self.read_manifest() if has_manifest else None
+        if existing is not None:
+            check_schema_version(existing.get("schema_version"), where=str(self.run_dir / MANIFEST),
+                                 writing=True)
         identity = existing or manifest
         self._identity = {
             CONFIG_HASH_KEY: str(identity.get("config_hash", "")).encode(),
@@ -291,21 +296,28 @@ class RunStore:
                 tmp.unlink(missing_ok=True)
 
 
-def check_schema_version(version: object, *, where: str) -> None:
-    """Raise a :class:`BenchError` that says whether ``version`` is newer or older than ours."""
+def check_schema_version(version: object, *, where: str, writing: bool = False) -> int:
+    """The version number, or a :class:`BenchError` that says what to do with it.
+
+    Reading accepts this version and older ones; ``writing`` (appending rows) only this one.
+    """
     try:
         number = int(version)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise BenchError(f"no valid results schema version ({version!r}); this bench reads "
-                         f"version {SCHEMA_VERSION}", where=where) from None
+                         f"versions 1 to {SCHEMA_VERSION}", where=where) from None
     if number > SCHEMA_VERSION:
         raise BenchError(f"results schema version {number} was written by a newer bench; this "
-                         f"bench reads version {SCHEMA_VERSION}: upgrade bench to read it",
+                         f"bench reads versions 1 to {SCHEMA_VERSION}: upgrade bench to read it",
                          where=where)
-    if number < SCHEMA_VERSION:
+    if number < 1:
+        raise BenchError(f"results schema version must be >= 1, however: {number}", where=where)
+    if writing and number < SCHEMA_VERSION:
         raise BenchError(f"results schema version {number} was written by an older bench; this "
-                         f"bench reads version {SCHEMA_VERSION}: read it with the bench version "
-                         f"that wrote it (see the manifest) or rerun the suite", where=where)
+                         f"bench writes version {SCHEMA_VERSION} and never mixes versions in one "
+                         f"run: resume it with the bench version that wrote it (see the "
+                         f"manifest) or choose another --out directory", where=where)
+    return number
 
 
 def check_file_version(path: Path) -> None:
@@ -323,12 +335,20 @@ def read_results_file(path: Path) -> pd.DataFrame:
         schema = pq.read_schema(path)
         check_schema_version((schema.metadata or {}).get(VERSION_KEY, b"?").decode(),
                              where=str(path))
-        return pq.read_table(path, schema=RESULT_SCHEMA).to_pandas()
+        return _conform(pq.read_table(path)).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise BenchError(f"unreadable results file ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0] if str(exc) else ''}); delete it and rerun "
                          f"`bench run` with the same --out to recompute its rows",
                          where=str(path)) from None
+
+
+def _conform(table: pa.Table) -> pa.Table:
+    """``table`` with this version's columns, in order and type: columns an older version
+    lacked are NULL (its rows keep their own ``schema_version``)."""
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(table.num_rows, f.type) for f in RESULT_SCHEMA]
+    return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def load(run_dir: str | Path) -> pd.DataFrame:

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.compare import _dataset_checks, compare_runs
-from bench.schema import RESULT_SCHEMA
+from bench.schema import RESULT_SCHEMA, SCHEMA_VERSION
 from bench.stats.resampled import corrected_resampled_ttest
-from bench.store import RunStore
+from bench.store import RunStore, load
 
 DATASETS = [f"d{i}" for i in range(8)]
 METHODS = [("none", "raw"), ("pca", "emb")]
@@ -38,7 +39,7 @@ def _run(path: Path, change: Change = lambda *_: 0.0, *, config_hash: str = "h",
                     base = 0.8 + rng.normal(0, 0.02)
                     method = "raw" if encoder == "none" else f"{encoder}/{fs}"
                     row = {name: None for name in RESULT_SCHEMA.names}
-                    row.update(run_id=path.name, config_hash=config_hash, schema_version=1,
+                    row.update(run_id=path.name, config_hash=config_hash, schema_version=SCHEMA_VERSION,
                                suite="s", dataset=dataset, task="binary", repeat=0, fold=fold,
                                seed=seed, encoder=encoder, encoder_mode="", feature_set=fs,
                                n_train=200, n_test=100, status="ok", error="",
@@ -49,7 +50,7 @@ def _run(path: Path, change: Change = lambda *_: 0.0, *, config_hash: str = "h",
                         row.update(status="error", error="RuntimeError: boom", accuracy=None)
                     rows.append(row)
     store = RunStore(path)
-    store.open({"schema_version": 1, "config_hash": config_hash,
+    store.open({"schema_version": SCHEMA_VERSION, "config_hash": config_hash,
                 "config": {"name": "s", "run": {"folds": 3,
                                                 "metrics": {"classification": "accuracy",
                                                             "regression": "rmse"}}},
@@ -216,3 +217,43 @@ def test_the_shipped_baseline_is_readable_and_matches_itself() -> None:
     manifest = json.loads((BASELINE_DIR / "manifest.json").read_text())
     assert manifest["suite"] == "quick" and manifest["device"]["kind"] == "cpu"
     assert manifest["n_rows"] == manifest["expected_rows"]
+
+
+# -- across results schema versions ---------------------------------------------------------
+
+V1_RUN = Path(__file__).resolve().parent / "data" / "runs" / "quick-cpu-v1"
+
+
+def _as_current_version(v1: Path, path: Path) -> Path:
+    """The same rows as the version-1 run ``v1``, written by this bench (with ``shift_auc``)."""
+    frame = load(v1)
+    frame["schema_version"] = SCHEMA_VERSION
+    frame["shift_auc"] = np.where(frame["feature_set"] == "raw", np.nan, 0.5)
+    rows = pa.Table.from_pandas(frame, schema=RESULT_SCHEMA, preserve_index=False).to_pylist()
+    manifest = json.loads((v1 / "manifest.json").read_text())
+    RunStore(path).open({**manifest, "schema_version": SCHEMA_VERSION})
+    RunStore(path).append(rows)
+    RunStore(path).consolidate()
+    return path
+
+
+@pytest.fixture(scope="module")
+def across_versions(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Comparison
+    """BASELINE the version-1 run, NEW the same rows written by this bench (computed once)."""
+    return compare_runs(V1_RUN, _as_current_version(V1_RUN, tmp_path_factory.mktemp("v2") / "run"))
+
+
+def test_a_version_1_run_compares_with_a_current_one(across_versions) -> None:  # noqa: ANN001
+    assert across_versions.verdict == "ok"
+
+
+def test_across_versions_every_shared_value_is_compared(across_versions) -> None:  # noqa: ANN001
+    assert across_versions.n_identical == int((load(V1_RUN)["status"] == "ok").sum())
+
+
+def test_across_versions_every_ok_row_is_paired(across_versions) -> None:  # noqa: ANN001
+    assert across_versions.n_pairs == int((load(V1_RUN)["status"] == "ok").sum())
+
+
+def test_across_versions_the_note_says_so(across_versions) -> None:  # noqa: ANN001
+    assert any(f"schema versions differ (1 vs {SCHEMA_VERSION})" in n for n in across_versions.notes)

@@ -250,6 +250,72 @@ def test_mlp_holdout_embeds_only_the_rows_it_did_not_train_on(iris) -> None:
     assert np.bincount(iris.y[rows]).tolist() == [20, 20, 20]  # stratified
 
 
+def _crossfit(iris, **extra):  # noqa: ANN202 - a fitted MLPEncoder
+    enc = make_encoder("mlp", _params("mlp", latent=3, crossfit_folds=3, **extra), random_state=1)
+    enc.fit_transform(iris.X, iris.y, task=iris.task)
+    return enc
+
+
+def _aligned_fold_outputs(enc, X) -> np.ndarray:  # noqa: ANN001
+    Xt = enc._net_input(X)
+    return np.stack([enc._fold_outputs(fold, Xt) for fold in enc.fold_models_])
+
+
+def test_mlp_fold_draw_embeds_each_new_row_by_one_cross_fitted_model(iris) -> None:
+    enc = _crossfit(iris)
+    Z, folds = enc.transform(iris.X), _aligned_fold_outputs(enc, iris.X)
+    matches = np.isclose(folds, Z[None], rtol=1e-5, atol=1e-6).all(axis=2)
+    assert matches.any(axis=0).all()
+
+
+def test_mlp_fold_draw_uses_every_cross_fitted_model(iris) -> None:
+    enc = _crossfit(iris)
+    Z, folds = enc.transform(iris.X), _aligned_fold_outputs(enc, iris.X)
+    which = np.isclose(folds, Z[None], rtol=1e-5, atol=1e-6).all(axis=2).argmax(axis=0)
+    assert sorted(set(which.tolist())) == [0, 1, 2]
+
+
+def test_mlp_fold_draw_is_the_default_and_repeatable(iris) -> None:
+    enc = _crossfit(iris)
+    np.testing.assert_array_equal(enc.transform(iris.X), enc.transform(iris.X))
+
+
+def test_mlp_fold_mean_is_the_mean_of_the_aligned_models(iris) -> None:
+    enc = _crossfit(iris, test_embedding="fold-mean")
+    np.testing.assert_allclose(enc.transform(iris.X), _aligned_fold_outputs(enc, iris.X).mean(0),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_mlp_reference_embeds_new_rows_as_the_naive_mode_does(iris) -> None:
+    """``reference`` (before schema version 2) = the reference model, which naive shares."""
+    enc = _crossfit(iris, test_embedding="reference")
+    naive = make_encoder("mlp", _params("mlp", latent=3, crossfit_folds=3, mode="naive"),
+                         random_state=1)
+    naive.fit_transform(iris.X, iris.y, task=iris.task)
+    np.testing.assert_allclose(enc.transform(iris.X), naive.transform(iris.X), rtol=1e-5, atol=1e-6)
+
+
+def test_mlp_fit_then_transform_equals_fit_transform_then_transform(iris) -> None:
+    enc = make_encoder("mlp", _params("mlp", latent=3, crossfit_folds=3), random_state=1)
+    enc.fit(iris.X, iris.y, task=iris.task)
+    np.testing.assert_allclose(enc.transform(iris.X), _crossfit(iris).transform(iris.X),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_mlp_oof_proba_fold_mean_is_a_probability(iris) -> None:
+    enc = make_encoder("mlp", _params("mlp", mode="oof-proba", crossfit_folds=3,
+                                      test_embedding="fold-mean"), random_state=2)
+    enc.fit_transform(iris.X, iris.y, task=iris.task)
+    np.testing.assert_allclose(enc.transform(iris.X).sum(1), 1.0, rtol=1e-5)
+
+
+def test_mlp_test_embedding_must_be_known(iris) -> None:
+    enc = make_encoder("mlp", _params("mlp", test_embedding="average"))
+    with pytest.raises(EncoderError, match="test_embedding must be one of fold-draw, fold-mean, "
+                                           "reference, however: 'average'"):
+        enc.fit_transform(iris.X, iris.y, task=iris.task)
+
+
 @pytest.mark.parametrize(("task", "width"), [("multiclass", 3), ("binary", 1), ("regression", 1)])
 def test_mlp_oof_proba(iris, task: str, width: int) -> None:
     y = {"multiclass": iris.y, "binary": (iris.y == 1).astype(np.int64),

@@ -6,12 +6,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import torch
 
 from bench.config import Suite
 from bench.device import resolve_device
 from bench.plan import DatasetJob, make_plan
-from bench.runner import RunContext, load_job_data, prepare, run_job, torch_threads
+from bench.runner import RunContext, load_job_data, prepare, run_job
 from bench.schema import NO_ENCODER, TIMING_COLUMNS, Mode, Status, row_key
 from bench.suite_loader import load_suite
 from tests.helpers import write_suite
@@ -160,20 +159,3 @@ def test_unit_jobs_give_the_rows_of_the_whole_item(rows: dict, unit_rows: dict) 
 
 
 # -- torch threads ---------------------------------------------------------------------------
-
-def test_torch_threads_sets_the_count_inside() -> None:
-    with torch_threads(1):
-        assert torch.get_num_threads() == 1
-
-
-def test_torch_threads_restores_the_count_after() -> None:
-    before = torch.get_num_threads()
-    with torch_threads(1):
-        pass
-    assert torch.get_num_threads() == before
-
-
-def test_torch_threads_zero_leaves_the_count() -> None:
-    before = torch.get_num_threads()
-    with torch_threads(0):
-        assert torch.get_num_threads() == before

@@ -114,3 +114,15 @@ def test_result_row_is_frozen() -> None:
                     encoder="ae", feature_set="emb")
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.status = "error"  # type: ignore[misc]
+
+
+def test_schema_version_is_2_since_shift_auc() -> None:
+    assert SCHEMA_VERSION == 2
+
+
+def test_shift_auc_is_a_float_column() -> None:
+    assert str(RESULT_SCHEMA.field("shift_auc").type) == "double"
+
+
+def test_new_row_defaults_shift_auc_to_null() -> None:
+    assert new_row(RUN, KEY)["shift_auc"] is None

@@ -4,6 +4,7 @@ versions are checked wherever results are read; a different config is refused.""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +19,8 @@ from bench.store import RunStore, load
 
 def _row(**changes):
     row = {name: None for name in RESULT_SCHEMA.names}
-    row.update(run_id="r", config_hash="h", schema_version=1, suite="s", dataset="d", task="binary",
-               repeat=0, fold=0, seed=0, encoder="none", encoder_mode="", feature_set="raw",
+    row.update(run_id="r", config_hash="h", schema_version=SCHEMA_VERSION, suite="s", dataset="d",
+               task="binary", repeat=0, fold=0, seed=0, encoder="none", encoder_mode="", feature_set="raw",
                status="ok", error="", accuracy=0.5)
     row.update(changes)
     return row
@@ -33,7 +34,7 @@ def _open(path: Path, config_hash: str = "h", version: int = SCHEMA_VERSION) -> 
 
 def test_append_resume_and_consolidate(tmp_path: Path) -> None:
     store = RunStore(tmp_path / "run")
-    assert store.open({"config_hash": "h", "schema_version": 1}) is False
+    assert store.open({"config_hash": "h", "schema_version": SCHEMA_VERSION}) is False
     store.append([_row(fold=0), _row(fold=1)])
     store.append([_row(fold=1, accuracy=0.9)])  # a later part wins for the same key
     assert store.finished_keys() == {("d", 0, 0, 0, "none", "raw"), ("d", 0, 1, 0, "none", "raw")}
@@ -41,7 +42,7 @@ def test_append_resume_and_consolidate(tmp_path: Path) -> None:
     assert len(frame) == 2 and frame.loc[frame["fold"] == 1, "accuracy"].item() == 0.9
     assert not list((tmp_path / "run" / "parts").glob(".*tmp"))
     pd.testing.assert_frame_equal(load(tmp_path / "run"), frame)
-    assert RunStore(tmp_path / "run").open({"config_hash": "h", "schema_version": 1}) is True
+    assert RunStore(tmp_path / "run").open({"config_hash": "h", "schema_version": SCHEMA_VERSION}) is True
 
 
 def test_later_part_wins_even_within_one_clock_tick(tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_different_config_is_refused_and_force_new_sets_the_old_run_aside(tmp_pa
     moved = RunStore(run).set_aside()
     assert moved is not None and moved.name.startswith("run.replaced-")
     assert len(load(moved)) == 1  # nothing deleted
-    assert RunStore(run).open({"config_hash": "h2", "schema_version": 1}) is False
+    assert RunStore(run).open({"config_hash": "h2", "schema_version": SCHEMA_VERSION}) is False
 
 
 def test_a_non_empty_directory_without_manifest_is_refused(tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ def test_leftover_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> Non
 
 
 def test_resume_records_where_and_with_what_it_ran(tmp_path: Path) -> None:
-    first = {"config_hash": "h", "schema_version": 1, "started_at": "t0",
+    first = {"config_hash": "h", "schema_version": SCHEMA_VERSION, "started_at": "t0",
              "environment": {"host": "a", "versions": {"torch": "2.0"}}}
     RunStore(tmp_path).open(first)
     RunStore(tmp_path).open({**first, "started_at": "t1",
@@ -115,21 +116,28 @@ def test_resume_records_where_and_with_what_it_ran(tmp_path: Path) -> None:
     assert manifest["environment"]["host"] == "a" and manifest["status"] == "running"
 
 
-@pytest.mark.parametrize(("version", "words"), [(2, "newer bench"), (0, "older bench")])
-def test_other_schema_versions_are_named(tmp_path: Path, version: int, words: str) -> None:
-    _open(tmp_path, version=version)
-    with pytest.raises(BenchError, match=f"results schema version {version} was written by an? "
-                                         f"{words}; this bench reads version 1"):
+def test_a_newer_schema_version_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    _open(tmp_path, version=SCHEMA_VERSION + 1)
+    with pytest.raises(BenchError, match=f"results schema version {SCHEMA_VERSION + 1} was written "
+                                         f"by a newer bench; this bench reads versions 1 to "
+                                         f"{SCHEMA_VERSION}: upgrade bench"):
         load(tmp_path)
 
 
-def test_a_part_of_another_schema_version_is_named(tmp_path: Path) -> None:
+def test_a_version_below_one_is_refused(tmp_path: Path) -> None:
+    _open(tmp_path, version=0)
+    with pytest.raises(BenchError, match="results schema version must be >= 1, however: 0"):
+        load(tmp_path)
+
+
+def test_a_part_of_a_newer_schema_version_is_named(tmp_path: Path) -> None:
     store = _open(tmp_path)
     path = store.append([_row()])
     table = pq.read_table(path)
-    pq.write_table(table.replace_schema_metadata({"bench_schema_version": "2"}), path)
-    with pytest.raises(BenchError, match=rf"{path.name}: results schema version 2 was written by "
-                                         r"a newer bench"):
+    newer = str(SCHEMA_VERSION + 1)
+    pq.write_table(table.replace_schema_metadata({"bench_schema_version": newer}), path)
+    with pytest.raises(BenchError, match=rf"{path.name}: results schema version {newer} was "
+                                         r"written by a newer bench"):
         store.load_parts()
 
 
@@ -138,7 +146,48 @@ def test_parts_and_results_carry_the_schema_version(tmp_path: Path) -> None:
     part = store.append([_row()])
     store.consolidate()
     for path in (part, tmp_path / "results.parquet"):
-        assert pq.read_schema(path).metadata[b"bench_schema_version"] == b"1"
+        assert pq.read_schema(path).metadata[b"bench_schema_version"] == str(SCHEMA_VERSION).encode()
+
+
+# -- a real version-1 run (tests/data/runs/quick-cpu-v1: the quick-cpu baseline before v2) ----
+
+V1_RUN = Path(__file__).parent / "data" / "runs" / "quick-cpu-v1"
+
+
+def test_a_version_1_run_is_read_with_this_version_s_columns() -> None:
+    assert list(load(V1_RUN).columns) == RESULT_SCHEMA.names
+
+
+def test_a_version_1_run_keeps_its_rows_and_values() -> None:
+    raw = pq.read_table(V1_RUN / "results.parquet").to_pandas()
+    frame = load(V1_RUN)
+    pd.testing.assert_frame_equal(frame[list(raw.columns)], raw, check_dtype=False)
+
+
+def test_a_version_1_run_has_no_shift_auc() -> None:
+    assert load(V1_RUN)["shift_auc"].isna().all()
+
+
+def test_a_version_1_run_s_rows_keep_their_version() -> None:
+    assert set(load(V1_RUN)["schema_version"]) == {1}
+
+
+def test_a_version_1_run_is_never_resumed(tmp_path: Path) -> None:
+    """Appending version-2 rows to a version-1 run would mix versions in one run."""
+    run = tmp_path / "v1"
+    shutil.copytree(V1_RUN, run)
+    manifest = json.loads((run / "manifest.json").read_text())
+    with pytest.raises(BenchError, match="results schema version 1 was written by an older bench; "
+                                         "this bench writes version"):
+        RunStore(run).open(manifest)
+
+
+def test_a_version_1_part_is_read_among_newer_parts(tmp_path: Path) -> None:
+    store = _open(tmp_path)
+    store.append([_row(fold=1)])
+    table = pq.read_table(V1_RUN / "results.parquet").slice(0, 1)
+    pq.write_table(table, store.parts_dir / "part-00000000-0000aaaa.parquet")
+    assert len(store.load_parts()) == 2
 
 
 def test_unreadable_part_is_named_with_what_to_do(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from bench import load
 from bench.cli import app
 from bench.cli.query import connect
+from bench.schema import SCHEMA_VERSION
 from bench.store import RunStore
 from tests.test_store import _row
 
@@ -21,7 +22,7 @@ runner = CliRunner()
 
 def _run(path: Path) -> Path:
     store = RunStore(path)
-    store.open({"config_hash": "h", "schema_version": 1})
+    store.open({"config_hash": "h", "schema_version": SCHEMA_VERSION})
     store.append([_row(fold=0, accuracy=0.5), _row(fold=1, status="error", error="E: x")])
     store.append([_row(fold=1, accuracy=0.75)])  # the retried key
     store.append([_row(dataset="e", fold=0, accuracy=0.25)])

@@ -2,20 +2,36 @@
 
 An MLP trained on the very rows XGBoost then trains on has memorised their labels, and its
 embedding of those rows leaks them: XGBoost's training score goes up, its test score does not.
-``mode`` chooses how the training rows' embeddings (``fit_transform``) are produced; test rows
-(``transform``) always go through the model ``fit`` trains:
+``mode`` chooses how the training rows' embeddings (``fit_transform``) are produced:
 
 * ``crossfit`` (default): k models, each trained without one k-th of the training rows, embed
   that k-th; each is aligned to the reference model (trained on all training rows) by orthogonal
   Procrustes on the rows both trained on, since hidden units of two networks are only defined up
-  to a rotation. Test rows use the reference model.
+  to a rotation.
 * ``holdout``: the model trains on a part of the training rows and embeds the rest
   (``holdout_fraction`` of them), on which alone XGBoost then trains (``downstream_rows_``);
   the rows it trained on get NaN. The harness also trains ``raw`` on exactly those rows.
+  New rows go through that model.
 * ``oof-proba``: classic stacking: out-of-fold class probabilities (binary: of class 1) or
-  predictions from the k cross-fitted models; test rows use the reference model. Aligned by
-  nature, but only as wide as the number of classes.
-* ``naive``: the reference model embeds its own training rows. Leaky; kept to measure the leak.
+  predictions from the k cross-fitted models. Aligned by nature, but only as wide as the number
+  of classes.
+* ``naive``: the reference model embeds its own training rows and new rows. Leaky; kept to
+  measure the leak.
+
+New rows (``transform``) in ``crossfit`` and ``oof-proba`` mode go, by ``test_embedding``:
+
+* ``fold-draw`` (default): each row through one of the k cross-fitted models (aligned), drawn
+  with the encoder's seed. A test row is then embedded exactly as a training row is, by a model
+  that did not train on it, so training and test embeddings come from one distribution.
+* ``fold-mean``: through the mean of the k aligned models (for ``oof-proba`` the mean of their
+  probabilities, the usual stacking convention). More accurate on average (an ensemble), but the
+  mean is less spread out than any one model's output, so test rows come from a narrower
+  distribution than the training rows; the shift diagnostic sees it.
+* ``reference``: through the reference model (the behaviour before results schema version 2).
+  It saw all training rows, and ReLU units of two networks differ by more than a rotation, so
+  its test embeddings are told from the training rows' almost perfectly.
+
+docs/architecture.md records the measurement behind the default.
 
 All networks of a fit (the reference and the k cross-fitted ones) train in one batched program.
 """
@@ -30,7 +46,7 @@ import pandas as pd
 import torch
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
-from bench.encoders.align import fit_alignment
+from bench.encoders.align import Alignment, fit_alignment
 from bench.encoders.base import InputSpec, TorchEncoder
 from bench.encoders.latent import LatentMap
 from bench.encoders.many import FitPlan
@@ -38,6 +54,7 @@ from bench.encoders.nets import StackedSupervisedMLP
 from bench.encoders.params import MLPParams
 from bench.encoders.rng import StepNoise
 from bench.encoders.trainer import Member, Source, Trained
+from bench.schema import Mode
 from bench.seeding import derive_seed
 
 
@@ -69,6 +86,15 @@ class Supervised:
         flat = torch.nn.functional.cross_entropy(out.reshape(m * b, c), target.reshape(-1),
                                                  reduction="none")
         return flat.view(m, b)
+
+
+@dataclass(frozen=True)
+class FoldModel:
+    """A cross-fitted model and the map of its outputs onto the reference model's (``None``:
+    outputs that need none, ``oof-proba``'s probabilities)."""
+
+    net: StackedSupervisedMLP
+    alignment: Alignment | None
 
 
 class MLPEncoder(MLPParams, TorchEncoder):
@@ -109,7 +135,7 @@ class MLPEncoder(MLPParams, TorchEncoder):
             trained_on, held_out = self._holdout_split(y)
             return [(trained_on, held_out, self.random_state)]
         parts = [(everything, everything, self.random_state)]
-        if transform and self.mode in ("crossfit", "oof-proba"):
+        if self._uses_folds() and (transform or self.test_embedding != "reference"):
             parts += [(keep, held, derive_seed(self.random_state, "crossfit", j))
                       for j, (keep, held) in enumerate(self._folds(y))]
         return parts
@@ -123,9 +149,12 @@ class MLPEncoder(MLPParams, TorchEncoder):
         # For every leak-free model: (row ids it trained on, training row ids it embeds).
         self.crossfit_rows_ = [(self.fit_rows_[a], self.fit_rows_[b])
                                for a, b, _ in (self.parts_ if holdout else self.parts_[1:])]
+        Xt = plan.source.X
+        reference = self._outputs(self.module_, Xt) if len(trained) > 1 else None
+        self.fold_models_ = [self._fold_model(model.net, keep, Xt, reference)
+                             for (keep, _, _), model in zip(self.parts_[1:], trained[1:], strict=True)]
         if not transform:
             return None
-        Xt = plan.source.X
         if self.mode == "naive":
             return self._outputs(self.module_, Xt)
         if holdout:
@@ -133,23 +162,39 @@ class MLPEncoder(MLPParams, TorchEncoder):
             out = np.full((len(Xt), self.n_embedding_), np.nan, dtype=np.float32)
             out[held_out] = self._outputs(self.module_, Xt[held_out])
             return out
-        return self._cross_fitted(Xt, trained[1:])
-
-    def _cross_fitted(self, Xt: torch.Tensor, models: list[Trained]) -> np.ndarray:
-        reference = self._outputs(self.module_, Xt)
-        out = np.empty_like(reference)
-        for (keep, held, _), model in zip(self.parts_[1:], models, strict=True):
-            own = self._outputs(model.net, Xt)
-            if self.mode == "oof-proba":
-                out[held] = own[held]
-            else:
-                out[held] = fit_alignment(own[keep], reference[keep]).apply(own[held])
+        out = np.empty((len(Xt), self.n_embedding_), dtype=np.float32)
+        for (_, held, _), fold in zip(self.parts_[1:], self.fold_models_, strict=True):
+            out[held] = self._fold_outputs(fold, Xt[held])
         return out
 
+    def _fold_model(self, net: StackedSupervisedMLP, keep: np.ndarray, Xt: torch.Tensor,
+                    reference: np.ndarray | None) -> FoldModel:
+        """``net`` with its map onto the reference model, fit on rows both trained on."""
+        if self.mode == "oof-proba" or reference is None:
+            return FoldModel(net, None)
+        return FoldModel(net, fit_alignment(self._outputs(net, Xt[keep]), reference[keep]))
+
+    def _fold_outputs(self, fold: FoldModel, Xt: torch.Tensor) -> np.ndarray:
+        own = self._outputs(fold.net, Xt)
+        return own if fold.alignment is None else fold.alignment.apply(own)
+
     def transform(self, X: pd.DataFrame) -> np.ndarray:
-        """Embed new rows with the model ``fit`` trained."""
+        """Embed new rows (see ``test_embedding`` in the module docstring)."""
         self._check_fitted()
-        return self._outputs(self.module_, self._net_input(X))
+        Xt = self._net_input(X)
+        if not self.fold_models_ or self.test_embedding == "reference":
+            return self._outputs(self.module_, Xt)
+        if self.test_embedding == "fold-mean":
+            outs = [self._fold_outputs(fold, Xt) for fold in self.fold_models_]
+            return np.mean(outs, axis=0, dtype=np.float64).astype(np.float32)
+        draw = np.random.default_rng(derive_seed(self.random_state, "test-draw"))
+        which = draw.integers(len(self.fold_models_), size=len(X))
+        out = np.empty((len(X), self.n_embedding_), dtype=np.float32)
+        for j, fold in enumerate(self.fold_models_):
+            rows = np.flatnonzero(which == j)
+            if len(rows):
+                out[rows] = self._fold_outputs(fold, Xt[rows])
+        return out
 
     def latent_map(self) -> LatentMap:
         if self.mode == "oof-proba":
@@ -165,6 +210,9 @@ class MLPEncoder(MLPParams, TorchEncoder):
             d_out=1 if regression else self.n_classes_, activation=self.activation,
             dropout=float(self.dropout), regression=regression,
         )
+
+    def _uses_folds(self) -> bool:
+        return self.mode in (Mode.CROSSFIT, Mode.OOF_PROBA)
 
     def _output_width(self) -> int:
         if self.mode != "oof-proba":

@@ -25,6 +25,11 @@ from bench.schema import Mode
 ACTIVATIONS = ("relu", "gelu", "silu", "tanh")
 CATEGORICALS = ("onehot", "embedding")
 MLP_MODES: tuple[str, ...] = (Mode.CROSSFIT, Mode.HOLDOUT, Mode.OOF_PROBA, Mode.NAIVE)
+#: How ``mlp`` in ``crossfit``/``oof-proba`` mode embeds new (test) rows: through one of its k
+#: cross-fitted models drawn per row (the default: the same distribution as the training rows'
+#: out-of-fold embeddings), the mean of the k (aligned), or the full-data reference model (the
+#: behaviour before results schema version 2). See docs/architecture.md for the measurement.
+MLP_TEST_EMBEDDINGS: tuple[str, ...] = ("fold-draw", "fold-mean", "reference")
 #: Parameters the harness sets for every fit; a suite file may not set them.
 HARNESS_PARAMS = frozenset({"random_state", "device"})
 #: Caps lifted by ``allow_large = true``.
@@ -250,10 +255,12 @@ class MLPParams(NetworkParams):
     mode: str = Mode.CROSSFIT.value
     crossfit_folds: int = 5
     holdout_fraction: float = 0.5
+    test_embedding: str = "fold-draw"
 
     def validate_params(self) -> None:
         super().validate_params()
         self._check_choice("mode", MLP_MODES)
+        self._check_choice("test_embedding", MLP_TEST_EMBEDDINGS)
         self._check_int("crossfit_folds", 2, 20)
         self._check_float("holdout_fraction", 0.1, 0.9)
 

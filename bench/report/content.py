@@ -16,6 +16,7 @@ from bench.report.sections.gaps import gaps_blocks
 from bench.report.sections.leakage import leakage_blocks
 from bench.report.sections.per_dataset import per_dataset_blocks
 from bench.report.sections.power import power_blocks
+from bench.report.sections.shift import shift_blocks
 from bench.report.sections.summary import summary_blocks
 from bench.stats.analysis import Analysis
 
@@ -34,6 +35,7 @@ def build_document(analysis: Analysis, info: RunInfo) -> Document:
     # Further sections of the evidence go here, each a `sections/<name>.py` returning
     # list[Block] from the analysis.
     blocks += power_blocks(analysis)
+    blocks += shift_blocks(analysis)
     blocks += leakage_blocks(analysis.leakage)
     blocks += gaps_blocks(analysis)
     blocks += method_blocks(analysis)

@@ -33,6 +33,7 @@ from bench.stats.ranks import (
     rank_matrix,
 )
 from bench.stats.scores import NEAR_ZERO, Scores, collect_scores
+from bench.stats.shift import ShiftSummary, shift_summary
 from bench.stats.summary import DesignLimits, MethodSummary, design_limits, method_summaries
 
 
@@ -94,6 +95,7 @@ class Analysis:
     power: PowerAnalysis
     summaries: tuple[MethodSummary, ...]  # one per method but the baseline, in method order
     design: DesignLimits
+    shift: ShiftSummary  # embedding shift per encoder (``bench.stats.shift``)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -145,6 +147,7 @@ def analyze(frame: pd.DataFrame, options: ReportOptions | None = None) -> Analys
                              n_rank_datasets=len(ranks.datasets), n_methods=len(scores.methods),
                              repeats=len(scores.repeats), folds=len(scores.folds),
                              seeds=len(scores.seeds), alpha=opts.alpha),
+        shift=shift_summary(frame),
         notes=_notes(scores) + pairing_notes(scores, per_dataset, ranks),
     )
 
