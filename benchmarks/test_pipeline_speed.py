@@ -19,4 +19,5 @@ def test_quick_suite_work_item_credit_g(benchmark) -> None:
     ctx = RunContext(suite, "perf", suite.config_hash(), resolve_device("cpu"))
     job = DatasetJob("credit_g", spec_index, (item,))
     (result,) = benchmark.pedantic(lambda: list(run_job(job, ctx)), rounds=3, iterations=1)
-    assert len(result.rows) == 7 and all(r["status"] == "ok" for r in result.rows)
+    assert len(result.rows) == 7
+    assert all(r["status"] == "ok" for r in result.rows)

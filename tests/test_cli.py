@@ -76,12 +76,14 @@ def test_metrics_are_in_range(tiny_run: tuple[Path, Path]) -> None:
     assert (cls["log_loss"] > 0).all()
     assert reg[list(CLASSIFICATION_METRICS)].isna().all().all()
     assert cls[list(REGRESSION_METRICS)].isna().all().all()
-    assert (reg["rmse"] > 0).all() and (reg["mae"] <= reg["rmse"] + 1e-9).all()
+    assert (reg["rmse"] > 0).all()
+    assert (reg["mae"] <= reg["rmse"] + 1e-9).all()
     assert (reg["r2"] <= 1).all()
     # iris is easy: XGBoost on raw features must be far above chance (1/3).
     assert cls.loc[cls["feature_set"] == "raw", "accuracy"].mean() > 0.85
     emb = frame[frame["feature_set"] != "raw"]
-    assert (emb["encoder_fit_s"] > 0).all() and (emb["n_embedding"] > 0).all()
+    assert (emb["encoder_fit_s"] > 0).all()
+    assert (emb["n_embedding"] > 0).all()
     assert (frame["xgb_fit_s"] > 0).all()
 
 
@@ -147,7 +149,9 @@ def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
 def test_datasets_and_env_commands(tiny_suite: Path) -> None:
     result = runner.invoke(app, ["datasets", str(tiny_suite)])
     assert result.exit_code == 0, result.output
-    assert "iris" in result.output and "multiclass" in result.output and "150" in result.output
+    assert "iris" in result.output
+    assert "multiclass" in result.output
+    assert "150" in result.output
     result = runner.invoke(app, ["env", "--json"])
     assert result.exit_code == 0
     info = json.loads(result.output)
@@ -248,7 +252,8 @@ def test_unknown_suite_and_bad_options(tmp_path: Path) -> None:
 
 def test_debug_shows_traceback(tmp_path: Path) -> None:
     proc = _bench("run", "no_such_suite", "--dry-run", "--debug")
-    assert proc.returncode != 0 and "Traceback" in proc.stderr
+    assert proc.returncode != 0
+    assert "Traceback" in proc.stderr
 
 
 def test_results_values_are_finite_numbers(tiny_run) -> None:

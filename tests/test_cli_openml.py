@@ -70,11 +70,13 @@ def test_run_task_1882_offline_uses_openml_splits(tmp_path, cache, no_network) -
     frame = pd.read_parquet(out / "results.parquet")
     assert (frame["status"] == "ok").all()
     assert set(zip(frame["repeat"], frame["fold"], strict=True)) == {(0, 0), (0, 1)}
-    assert (frame["openml_task_id"] == 1882).all() and (frame["dataset"] == "anneal").all()
+    assert (frame["openml_task_id"] == 1882).all()
+    assert (frame["dataset"] == "anneal").all()
     official = _official(cache, [(0, 0), (0, 1)])
     for (r, f), (train, test) in official.items():
         rows = frame[(frame["repeat"] == r) & (frame["fold"] == f)]
-        assert (rows["n_train"] == len(train)).all() and (rows["n_test"] == len(test)).all()
+        assert (rows["n_train"] == len(train)).all()
+        assert (rows["n_test"] == len(test)).all()
     manifest = json.loads((out / "manifest.json").read_text())
     provenance = manifest["datasets"]["anneal"]["provenance"]
     assert provenance[0].startswith("OpenML dataset 2 'anneal' version 1")
@@ -89,7 +91,8 @@ def test_job_splits_are_exactly_openml_train_test_indices(tmp_path, cache) -> No
     ctx = RunContext(suite, "t", suite.config_hash(), resolve_device("cpu"), offline=True,
                      cache_dir=cache)
     dataset, splits = load_job_data(job, ctx)
-    assert dataset.n_rows == 898 and sorted(splits) == [(0, 0), (0, 1)]
+    assert dataset.n_rows == 898
+    assert sorted(splits) == [(0, 0), (0, 1)]
     for key, (train, test) in _official(cache, list(splits)).items():
         assert splits[key].origin == "openml"
         np.testing.assert_array_equal(splits[key].train, train)  # no row dropped: ids = positions
@@ -105,7 +108,8 @@ def test_run_offline_without_cache_is_one_line_with_the_fetch_command(tmp_path, 
                                  "--cache-dir", str(empty)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "task 1882" in lines[0]
+    assert len(lines) == 1
+    assert "task 1882" in lines[0]
     assert f"bench fetch {suite} --cache-dir {empty}" in lines[0]
 
 
@@ -127,9 +131,13 @@ def test_datasets_lists_full_info_from_the_cache(tmp_path, cache, no_network) ->
     result = runner.invoke(app, ["datasets", str(suite), "--offline", "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
     anneal = next(line for line in result.output.splitlines() if "│ anneal" in line)
-    assert "t1882/d2" in anneal and "multiclass" in anneal and "898" in anneal and "31" in anneal
+    assert "t1882/d2" in anneal
+    assert "multiclass" in anneal
+    assert "898" in anneal
+    assert "31" in anneal
     other = next(line for line in result.output.splitlines() if "task-3 " in line)
-    assert "classification" in other and "?" in other  # task 3 is in the cc18 list, not cached
+    assert "classification" in other
+    assert "?" in other  # task 3 is in the cc18 list, not cached
     assert "1 OpenML entry is not cached" in result.output
 
 
@@ -144,7 +152,8 @@ def test_fetch_reports_failures_in_a_table_and_exits_1(tmp_path, monkeypatch) ->
         assert srv.hits["/data/download/2"] == 2  # the ARFF download was retried once
     assert result.exit_code == 1
     assert "fetched 1 of 2 OpenML entries" in result.output
-    assert "task-999" in result.output and "does not exist" in result.output
+    assert "task-999" in result.output
+    assert "does not exist" in result.output
     offline = runner.invoke(app, ["datasets", str(suite), "--offline",
                                   "--cache-dir", str(tmp_path / "c")])
     assert "898" in offline.output
@@ -152,4 +161,5 @@ def test_fetch_reports_failures_in_a_table_and_exits_1(tmp_path, monkeypatch) ->
 
 def test_fetch_of_a_suite_without_openml_entries(tiny_suite) -> None:
     result = runner.invoke(app, ["fetch", str(tiny_suite)])
-    assert result.exit_code == 0 and "no OpenML entries" in result.output
+    assert result.exit_code == 0
+    assert "no OpenML entries" in result.output

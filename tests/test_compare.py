@@ -70,7 +70,8 @@ def _noise(scale: float) -> Change:
 
 def test_identical_runs_pass(tmp_path: Path) -> None:
     result = compare_runs(_run(tmp_path / "a"), _run(tmp_path / "b"))
-    assert result.verdict == "ok" and result.exit_code == 0
+    assert result.verdict == "ok"
+    assert result.exit_code == 0
     assert result.n_pairs == result.n_identical == len(DATASETS) * len(METHODS) * 6
     assert all(c.p_value == 1.0 for c in result.datasets)
 
@@ -80,7 +81,8 @@ def test_a_clear_regression_on_one_dataset_is_flagged(tmp_path: Path) -> None:
         return -0.08 + 0.002 * f if (d, m) == ("d3", "pca/emb") else 0.0
 
     result = compare_runs(_run(tmp_path / "a"), _run(tmp_path / "b", worse))
-    assert result.verdict == "regression" and result.exit_code == 1
+    assert result.verdict == "regression"
+    assert result.exit_code == 1
     (flagged,) = [c for c in result.datasets if c.regression]
     assert (flagged.dataset, flagged.method) == ("d3", "pca/emb")
     assert flagged.change == pytest.approx(-0.078, abs=0.003)
@@ -155,7 +157,9 @@ def test_a_small_systematic_loss_everywhere_is_flagged_across_datasets(tmp_path:
 
     result = compare_runs(_run(tmp_path / "a"), _run(tmp_path / "b", worse))
     raw = next(m for m in result.methods if m.method == "raw")
-    assert raw.regression and raw.p_value < 0.05 and raw.n_datasets == len(DATASETS)
+    assert raw.regression
+    assert raw.p_value < 0.05
+    assert raw.n_datasets == len(DATASETS)
     assert not next(m for m in result.methods if m.method == "pca/emb").regression
     assert result.verdict == "regression"
 
@@ -176,7 +180,8 @@ def test_a_new_failure_is_a_regression(tmp_path: Path) -> None:
 )
 def test_not_comparable(tmp_path: Path, kwargs: dict, reason: str) -> None:
     result = compare_runs(_run(tmp_path / "a"), _run(tmp_path / "b", **kwargs))
-    assert result.verdict == "not comparable" and result.exit_code == 2
+    assert result.verdict == "not comparable"
+    assert result.exit_code == 2
     assert any(reason in r for r in result.reasons), result.reasons
 
 
@@ -184,7 +189,8 @@ def test_timing_is_informational_unless_a_time_tolerance_is_given(tmp_path: Path
     a, b = _run(tmp_path / "a"), _run(tmp_path / "b", slower=3.0)
     result = compare_runs(a, b)
     assert result.verdict == "ok"
-    assert result.timings[-1].method == "all methods" and result.timings[-1].ratio == pytest.approx(3)
+    assert result.timings[-1].method == "all methods"
+    assert result.timings[-1].ratio == pytest.approx(3)
     assert compare_runs(a, b, time_tolerance=5.0).verdict == "ok"
     assert compare_runs(a, b, time_tolerance=0.5).verdict == "regression"
 
@@ -195,27 +201,34 @@ def test_cli_markdown_json_and_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(a), str(b)])
     assert result.exit_code == 0
     assert result.stdout.startswith("## bench compare: ✅ no regression")
-    assert "| `raw` | 8 |" in result.stdout and "informational" in result.stdout
+    assert "| `raw` | 8 |" in result.stdout
+    assert "informational" in result.stdout
     result = runner.invoke(app, ["compare", str(a), str(b), "--json", "--time-tolerance", "0.2"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["verdict"] == "regression" and data["exit_code"] == 1
+    assert data["verdict"] == "regression"
+    assert data["exit_code"] == 1
     c = _run(tmp_path / "c", config_hash="zzz")
     result = runner.invoke(app, ["compare", str(a), str(c)])
-    assert result.exit_code == 2 and "not comparable" in result.stdout
+    assert result.exit_code == 2
+    assert "not comparable" in result.stdout
     result = runner.invoke(app, ["compare", str(a), str(tmp_path / "nope")])
-    assert result.exit_code == 2 and "nope: not a run directory" in result.stderr
+    assert result.exit_code == 2
+    assert "nope: not a run directory" in result.stderr
     result = runner.invoke(app, ["compare", str(a), str(b), "--tolerance", "-1"])
-    assert result.exit_code == 2 and result.stderr.startswith("error: tolerance")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: tolerance")
 
 
 def test_the_shipped_baseline_is_readable_and_matches_itself() -> None:
     if not (BASELINE_DIR / "results.parquet").exists():
         pytest.fail(f"missing baseline {BASELINE_DIR}")
     result = compare_runs(BASELINE_DIR, BASELINE_DIR)
-    assert result.verdict == "ok" and result.n_pairs == result.n_identical > 0
+    assert result.verdict == "ok"
+    assert result.n_pairs == result.n_identical > 0
     manifest = json.loads((BASELINE_DIR / "manifest.json").read_text())
-    assert manifest["suite"] == "quick" and manifest["device"]["kind"] == "cpu"
+    assert manifest["suite"] == "quick"
+    assert manifest["device"]["kind"] == "cpu"
     assert manifest["n_rows"] == manifest["expected_rows"]
 
 

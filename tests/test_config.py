@@ -15,7 +15,8 @@ from tests.helpers import write_suite
 def test_quick_suite_is_shipped_and_valid() -> None:
     assert "quick" in available_suites()
     suite = load_suite("quick")
-    assert suite.run.folds == 3 and suite.run.seeds == [0, 1]
+    assert suite.run.folds == 3
+    assert suite.run.seeds == [0, 1]
     assert set(suite.run.encoders) >= {"ae", "mlp", "pca"}
     assert {s.source for s in suite.datasets} == {"embedded"}
     assert 10 <= len(suite.datasets) <= 16
@@ -27,7 +28,8 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     assert suite.name == "mini"  # from the file name when not given
     assert suite.run.feature_sets == ["raw", "emb", "raw+emb"]
     changed = with_overrides(suite, folds=5, seeds=[3, 4], encoders=None)
-    assert changed.run.folds == 5 and changed.run.seeds == [3, 4]
+    assert changed.run.folds == 5
+    assert changed.run.seeds == [3, 4]
     assert changed.run.encoders == suite.run.encoders
     assert changed.config_hash() != suite.config_hash()
     assert with_overrides(suite).config_hash() == suite.config_hash()

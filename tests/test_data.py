@@ -25,7 +25,8 @@ def test_every_embedded_dataset_loads_as_listed(name: str) -> None:
     assert ds.n_features <= entry.n_features  # constant columns may be dropped (recorded)
     assert ds.X.dtypes.map(lambda t: t == "float64" or isinstance(t, pd.CategoricalDtype)).all()
     if entry.task == "regression":
-        assert ds.task == "regression" and ds.y.dtype == np.float64
+        assert ds.task == "regression"
+        assert ds.y.dtype == np.float64
     else:
         assert ds.n_classes == entry.n_classes
         assert set(np.unique(ds.y)) == set(range(entry.n_classes))
@@ -35,7 +36,8 @@ def test_every_embedded_dataset_loads_as_listed(name: str) -> None:
 
 def test_embedded_categoricals_follow_pmlb_metadata() -> None:
     ds = load_embedded("credit_g")
-    assert "checking_status" in ds.categorical and "duration" not in ds.categorical
+    assert "checking_status" in ds.categorical
+    assert "duration" not in ds.categorical
     assert isinstance(ds.X["checking_status"].dtype, pd.CategoricalDtype)
 
 
@@ -109,8 +111,10 @@ def test_local_formats_round_trip_to_the_same_dataset(tmp_path: Path, suffix: st
     ds = load_local(path, categorical=["code"])
     reference = normalize(frame, target="target", name="table", source="local",
                           categorical=["code"])
-    assert ds.name == "table" and ds.task == "binary"
-    assert ds.categorical == ("city", "code") and ds.classes == ("no", "yes")
+    assert ds.name == "table"
+    assert ds.task == "binary"
+    assert ds.categorical == ("city", "code")
+    assert ds.classes == ("no", "yes")
     np.testing.assert_array_equal(ds.y, reference.y)
     as_text = {"city": str, "code": str}
     pd.testing.assert_frame_equal(ds.X.astype(as_text).reset_index(drop=True),
@@ -125,7 +129,8 @@ def test_arff_nominal_levels_and_dates(tmp_path: Path) -> None:
                     + "".join(f"2020-01-{i % 28 + 1:02d},{'ab'[i % 2]},{i},{'ny'[i % 3 == 0]}\n"
                               for i in range(30)))
     ds = load_local(path)
-    assert "when" not in ds.X.columns and ds.categorical == ("c",)
+    assert "when" not in ds.X.columns
+    assert ds.categorical == ("c",)
     assert any("date/time columns ['when']" in p for p in ds.provenance)
 
 
@@ -190,7 +195,8 @@ def test_normalize_drops_constant_empty_and_datetime_columns() -> None:
     ds = normalize(frame, target="target", name="t", source="local")
     assert {"const", "empty", "when"}.isdisjoint(ds.X.columns)
     notes = " ".join(ds.provenance)
-    assert "constant columns ['const']" in notes and "all-missing columns ['empty']" in notes
+    assert "constant columns ['const']" in notes
+    assert "all-missing columns ['empty']" in notes
     assert "date/time columns ['when']" in notes
 
 
@@ -264,7 +270,9 @@ def test_subsample_rows_is_stratified_deterministic_and_keeps_rare_classes() -> 
     frame = pd.DataFrame({"x": np.arange(1000.0), "target": y})
     ds = normalize(frame, target="target", name="t", source="local", task="classification")
     keep = subsample_rows(ds, 100, seed=7)
-    assert len(keep) == 100 and len(set(keep)) == 100 and (np.diff(keep) > 0).all()
+    assert len(keep) == 100
+    assert len(set(keep)) == 100
+    assert (np.diff(keep) > 0).all()
     np.testing.assert_array_equal(keep, subsample_rows(ds, 100, seed=7))
     assert not np.array_equal(keep, subsample_rows(ds, 100, seed=8))
     assert np.bincount(ds.y[keep]).tolist() == [90, 9, 1]  # proportional, rare class kept

@@ -43,7 +43,8 @@ def _params(name: str, **extra) -> dict:
 def test_fit_transform_shapes_and_determinism(iris, name: str) -> None:
     a = make_encoder(name, _params(name), random_state=3).fit_transform(iris.X, iris.y, task=iris.task)
     b = make_encoder(name, _params(name), random_state=3).fit_transform(iris.X, iris.y, task=iris.task)
-    assert a.shape == (150, 2) and a.dtype == np.float32
+    assert a.shape == (150, 2)
+    assert a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
     if name != "pca":
         c = make_encoder(name, _params(name), random_state=4).fit_transform(iris.X, iris.y,
@@ -59,7 +60,9 @@ def test_torch_encoders_on_a_device(credit, name: str, device: str) -> None:
     params = _params(name, latent=4, categoricals="embedding", dropout=0.1)
     a = make_encoder(name, params, random_state=1, device=device)
     Z = a.fit_transform(X, y, task=credit.task)
-    assert isinstance(Z, np.ndarray) and Z.shape == (300, 4) and np.isfinite(Z).all()
+    assert isinstance(Z, np.ndarray)
+    assert Z.shape == (300, 4)
+    assert np.isfinite(Z).all()
     assert next(a.module_.parameters()).device.type == device
     b = make_encoder(name, params, random_state=1, device=device)
     np.testing.assert_allclose(b.fit_transform(X, y, task=credit.task), Z, rtol=1e-4, atol=1e-5)
@@ -71,9 +74,11 @@ def test_preprocessing_options_on_mixed_data(credit, name: str, options: dict) -
     X, y = credit.X.iloc[:300], credit.y[:300]
     enc = make_encoder(name, _params(name, latent=4, **options), random_state=0)
     Z = enc.fit_transform(X, y, task=credit.task)
-    assert Z.shape == (300, 4) and np.isfinite(Z).all()
+    assert Z.shape == (300, 4)
+    assert np.isfinite(Z).all()
     test = enc.transform(credit.X.iloc[300:400])
-    assert test.shape == (100, 4) and np.isfinite(test).all()
+    assert test.shape == (100, 4)
+    assert np.isfinite(test).all()
     assert enc.inputs_.scaling == options.get("scaling", "standard")
     np.testing.assert_array_equal(enc.inputs_.fit_rows_, X.index)
 
@@ -105,7 +110,8 @@ def test_vae_embeds_with_the_posterior_mean_and_reconstructs(iris) -> None:
 def test_dae_all_hidden_layers_embedding(iris) -> None:
     enc = make_encoder("dae", {"latent": 3, "hidden": [5], "epochs": 3, "embedding": "all"})
     Z = enc.fit_transform(iris.X)
-    assert Z.shape == (150, 5 + 3 + 5) and enc.n_embedding_ == 13
+    assert Z.shape == (150, 5 + 3 + 5)
+    assert enc.n_embedding_ == 13
     np.testing.assert_allclose(Z[:, 5:8], make_encoder("dae", enc.get_params() | {
         "embedding": "bottleneck"}).fit_transform(iris.X), rtol=1e-6)
 
@@ -181,8 +187,9 @@ def test_latent_wider_than_the_input(iris, name: str) -> None:
 
 def test_overcomplete_dae_and_mlp_keep_their_width(iris) -> None:
     dae = make_encoder("dae", _params("dae", latent=6, clip_latent=False)).fit(iris.X)
-    assert dae.n_embedding_ == 6 and make_encoder("dae", _params("dae", latent=6)).fit(
-        iris.X).n_embedding_ == 4
+    assert dae.n_embedding_ == 6
+    assert (make_encoder("dae", _params("dae", latent=6)).fit(
+                    iris.X).n_embedding_ == 4)
     assert make_encoder("mlp", _params("mlp", latent=6)).fit(iris.X, iris.y, task=iris.task
                                                             ).n_embedding_ == 6
 
@@ -225,13 +232,15 @@ def test_mlp_regression_and_naive_mode(iris) -> None:
     enc = make_encoder("mlp", {"latent": 3, "epochs": 5, "mode": "naive"})
     Z = enc.fit_transform(X, y, task="regression")
     np.testing.assert_allclose(Z, enc.transform(X))  # naive: the reference model embeds itself
-    assert enc.crossfit_rows_ == [] and enc.downstream_rows_ is None
+    assert enc.crossfit_rows_ == []
+    assert enc.downstream_rows_ is None
 
 
 def test_mlp_crossfit_trains_k_plus_one_models(iris) -> None:
     enc = make_encoder("mlp", _params("mlp", latent=3, crossfit_folds=3), random_state=1)
     Z = enc.fit_transform(iris.X, iris.y, task=iris.task)
-    assert len(enc.crossfit_rows_) == 3 and enc.downstream_rows_ is None
+    assert len(enc.crossfit_rows_) == 3
+    assert enc.downstream_rows_ is None
     assert not np.allclose(Z, enc.transform(iris.X))  # out-of-fold, not the reference model
     held = np.concatenate([h for _, h in enc.crossfit_rows_])
     np.testing.assert_array_equal(np.sort(held), np.sort(iris.X.index))
@@ -241,10 +250,12 @@ def test_mlp_holdout_embeds_only_the_rows_it_did_not_train_on(iris) -> None:
     enc = make_encoder("mlp", _params("mlp", latent=3, mode="holdout", holdout_fraction=0.4))
     Z = enc.fit_transform(iris.X, iris.y, task=iris.task)
     rows = enc.downstream_rows_
-    assert len(rows) == 60 and np.isfinite(Z[rows]).all()
+    assert len(rows) == 60
+    assert np.isfinite(Z[rows]).all()
     assert np.isnan(np.delete(Z, rows, axis=0)).all()
     ((trained_on, embeds),) = enc.crossfit_rows_
-    assert np.intersect1d(trained_on, embeds).size == 0 and len(trained_on) == 90
+    assert np.intersect1d(trained_on, embeds).size == 0
+    assert len(trained_on) == 90
     np.testing.assert_array_equal(embeds, iris.X.index[rows])
     np.testing.assert_allclose(Z[rows], enc.transform(iris.X.iloc[rows]), rtol=1e-6)
     assert np.bincount(iris.y[rows]).tolist() == [20, 20, 20]  # stratified
@@ -323,10 +334,12 @@ def test_mlp_oof_proba(iris, task: str, width: int) -> None:
     X = iris.X.iloc[:, 1:] if task == "regression" else iris.X
     enc = make_encoder("mlp", _params("mlp", mode="oof-proba", crossfit_folds=3), random_state=2)
     P = enc.fit_transform(X, y, task=task)
-    assert P.shape == (150, width) and enc.n_embedding_ == width
+    assert P.shape == (150, width)
+    assert enc.n_embedding_ == width
     assert len(enc.crossfit_rows_) == 3
     if task == "multiclass":
         np.testing.assert_allclose(P.sum(1), 1.0, rtol=1e-5)
     if task != "regression":
-        assert (P >= 0).all() and (P <= 1).all()
+        assert (P >= 0).all()
+        assert (P <= 1).all()
     assert enc.transform(X).shape == (150, width)

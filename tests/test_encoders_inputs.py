@@ -44,7 +44,8 @@ def test_quantile_scaling_uses_training_quantiles_only() -> None:
 def test_level_codes_and_column_groups() -> None:
     X = _frame()
     pre = NetworkInputs().fit(X.iloc[:50])
-    assert pre.levels_["c"] == ["a", "b"] and pre.cardinalities_ == (3,)
+    assert pre.levels_["c"] == ["a", "b"]
+    assert pre.cardinalities_ == (3,)
     # unseen ("z") and missing values share the "other" code, as in the one-hot encoding
     np.testing.assert_array_equal(pre.codes(X.iloc[48:]).ravel(), [0, 1, 2, 2])
     np.testing.assert_array_equal(pre.column_groups(), [0, 1, 1, 1])
@@ -57,7 +58,8 @@ def test_learned_categorical_embeddings_change_the_network_input_not_the_target(
     enc = make_encoder("ae", {"latent": 2, "hidden": [4], "epochs": 2, "categoricals": "embedding",
                               "categorical_dim": 3}).fit(X)
     assert enc.module_.inputs.table.shape == (1, 3, 3)  # one model, 2 levels + other, width 3
-    assert enc.n_inputs_ == 4 and enc._net_input(X).shape == (50, 2)
+    assert enc.n_inputs_ == 4
+    assert enc._net_input(X).shape == (50, 2)
     assert enc.module_.decoder.layers[-1].weight.shape[-1] == 4  # reconstructs the one-hot table
 
 
@@ -104,13 +106,15 @@ def test_variants_of_an_encoder_and_the_holdout_raw_rows(tmp_path) -> None:
         """))
     assert encoder_mode("mlp") == "crossfit"
     assert encoder_mode("mlp_naive", suite.encoders["mlp_naive"]) == "naive"
-    assert restricts_rows("mlp_holdout", suite.encoders["mlp_holdout"]) and not restricts_rows("mlp")
+    assert restricts_rows("mlp_holdout", suite.encoders["mlp_holdout"])
+    assert not restricts_rows("mlp")
     plan = make_plan(suite)
     item = plan.items[0]
     assert item.restricted == ("mlp_holdout",)
     assert [k[4:] for k in item.encoder_keys("mlp_holdout")] == [
         ("mlp_holdout", "raw"), ("mlp_holdout", "emb"), ("mlp_holdout", "raw+emb")]
-    assert len(item.row_keys()) == 1 + 3 * 2 + 1 and plan.n_rows == 8 * 3
+    assert len(item.row_keys()) == 1 + 3 * 2 + 1
+    assert plan.n_rows == 8 * 3
     assert plan.n_units == 4 * 3  # raw + one fit per encoder, per item
 
 

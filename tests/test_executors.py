@@ -66,7 +66,8 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def local_rows(suite: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     frame = _run(suite, tmp_path_factory.mktemp("local") / "run")
-    assert len(frame) == 3 * 2 * 5 and (frame["status"] == "ok").sum() == 2 * 2 * 5
+    assert len(frame) == 3 * 2 * 5
+    assert (frame["status"] == "ok").sum() == 2 * 2 * 5
     return frame
 
 
@@ -121,7 +122,8 @@ def test_unit_timeout_kills_the_unit_and_the_suite_goes_on(tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     frame = pd.read_parquet(out / "results.parquet")
     timed_out = frame[frame["encoder"] == "ae"]
-    assert len(timed_out) == 4 and (timed_out["status"] == "timeout").all()
+    assert len(timed_out) == 4
+    assert (timed_out["status"] == "timeout").all()
     assert (timed_out["error"] == "TimeoutError: unit exceeded --unit-timeout 15 s; its worker "
                                   "process was killed").all()
     assert (timed_out["task"] == "multiclass").all()  # known from the dataset's raw unit
@@ -169,7 +171,8 @@ def test_make_executor_defaults() -> None:
     assert make_executor().describe()["workers"] == usable_cores()
     assert make_executor(workers=3).describe()["workers"] == 3
     dask = make_executor("dask", workers=3)
-    assert isinstance(dask, DaskExecutor) and dask.describe()["workers"] == 3
+    assert isinstance(dask, DaskExecutor)
+    assert dask.describe()["workers"] == 3
 
 
 def test_tiny_suite_rows_are_identical_serial_in_workers_and_on_dask(tmp_path: Path) -> None:

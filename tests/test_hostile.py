@@ -124,7 +124,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comple
 def test_the_run_goes_on_and_exits_1(hostile) -> None:
     proc, out = hostile
     assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr and "failed rows" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "failed rows" in proc.stderr
     frame = pd.read_parquet(out / "results.parquet")
     assert set(frame["dataset"]) == set(GOOD) | set(BAD)
     assert json.loads((out / "manifest.json").read_text())["status"] == "finished"
@@ -135,7 +136,8 @@ def test_good_and_legitimately_odd_datasets_keep_their_rows(hostile, dataset: st
     _, out = hostile
     frame = pd.read_parquet(out / "results.parquet")
     rows = frame[frame["dataset"] == dataset]
-    assert len(rows) == 3 * 3 and (rows["status"] == "ok").all(), rows["error"].unique()
+    assert len(rows) == 3 * 3, rows["error"].unique()
+    assert (rows["status"] == "ok").all(), rows["error"].unique()
 
 
 @pytest.mark.parametrize("dataset", sorted(BAD))
@@ -143,9 +145,11 @@ def test_each_bad_dataset_gets_a_one_line_error_naming_it(hostile, dataset: str)
     proc, out = hostile
     frame = pd.read_parquet(out / "results.parquet")
     rows = frame[frame["dataset"] == dataset]
-    assert len(rows) == 3 * 3 and (rows["status"] == "error").all()
+    assert len(rows) == 3 * 3
+    assert (rows["status"] == "error").all()
     (message,) = rows["error"].unique()
-    assert "\n" not in message and message.startswith("DataError: ")
+    assert "\n" not in message
+    assert message.startswith("DataError: ")
     assert message.count("DataError") == 1, message  # not wrapped twice
     assert pd.Series([message]).str.contains(BAD[dataset]).item(), message
     assert dataset in proc.stderr  # in the failure summary
@@ -157,9 +161,11 @@ def test_provenance_records_what_was_done_to_odd_data(hostile) -> None:
     datasets = json.loads((out / "manifest.json").read_text())["datasets"]
     assert "set 3 infinite feature values to missing" in datasets["nan_inf"]["provenance"]
     notes = " ".join(datasets["constant_cols"]["provenance"])
-    assert "constant columns ['const']" in notes and "all-missing columns ['empty']" in notes
+    assert "constant columns ['const']" in notes
+    assert "all-missing columns ['empty']" in notes
     assert datasets["constant_cols"]["features"] == 2
-    assert datasets["high_card"]["categorical"] == 1 and datasets["high_card"]["rows"] == 12_000
+    assert datasets["high_card"]["categorical"] == 1
+    assert datasets["high_card"]["rows"] == 12_000
 
 
 def test_datasets_command_gives_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -172,7 +178,8 @@ def test_datasets_command_gives_one_line_and_exit_2(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["datasets", str(suite)])
         assert result.exit_code == 2, (stem, result.output)
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("error: "), result.stderr
         assert pd.Series([lines[0]]).str.contains(BAD[stem]).item(), lines[0]
 
 
@@ -185,7 +192,8 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet"])
         assert result.exit_code == 2, result.output
         (line,) = result.stderr.strip().splitlines()
-        assert str(out) in line and needle in line, line
+        assert str(out) in line, line
+        assert needle in line, line
     assert (tmp_path / "a_file").read_text() == "x"
 
 

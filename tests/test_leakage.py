@@ -119,8 +119,10 @@ def test_holdout_xgboost_and_its_raw_baseline_train_on_rows_the_mlp_never_saw(fi
     assert set(holdout) == {"raw", "emb", "raw+emb"}
     assert {r["encoder_mode"] for r in holdout.values()} == {"holdout"}
     full = next(r for r in rows if r["encoder"] == "none")
-    assert {r["n_train"] for r in holdout.values()} == {len(embeds)} and full["n_train"] == len(split.train)
-    assert holdout["raw"]["n_features"] == full["n_features"] and holdout["raw"]["n_embedding"] == 0
+    assert {r["n_train"] for r in holdout.values()} == {len(embeds)}
+    assert full["n_train"] == len(split.train)
+    assert holdout["raw"]["n_features"] == full["n_features"]
+    assert holdout["raw"]["n_embedding"] == 0
 
 
 def test_tree_preprocessing_and_validation_rows_come_from_the_training_fold(fitted) -> None:
@@ -208,22 +210,30 @@ def test_leakage_audit_worked_example() -> None:
     assert set(got) == {("d1", "mlp"), ("d1", "mlp_h"), ("d2", "mlp")}
     assert all(r.naive == "mlp_naive" and r.feature_set == "emb" for r in audit.rows)
     d1 = got[("d1", "mlp")]
-    assert d1.n_splits == 2 and d1.metric == "accuracy" and d1.leak_free_mode == "crossfit"
-    assert d1.naive_score == pytest.approx(0.85) and d1.leak_free_score == pytest.approx(0.76)
+    assert d1.n_splits == 2
+    assert d1.metric == "accuracy"
+    assert d1.leak_free_mode == "crossfit"
+    assert d1.naive_score == pytest.approx(0.85)
+    assert d1.leak_free_score == pytest.approx(0.76)
     assert d1.naive_gain == pytest.approx(0.10 / 0.75)
     assert d1.leak_free_gain == pytest.approx(0.01 / 0.75)
     assert d1.inflation == pytest.approx(0.09 / 0.75)
     holdout = got[("d1", "mlp_h")]
-    assert holdout.n_splits == 2 and holdout.leak_free_gain == pytest.approx(0.02 / 0.62)
+    assert holdout.n_splits == 2
+    assert holdout.leak_free_gain == pytest.approx(0.02 / 0.62)
     d2 = got[("d2", "mlp")]  # rmse: lower is better, so the sign flips
-    assert d2.metric == "rmse" and d2.naive_gain == pytest.approx(0.25)
-    assert d2.leak_free_gain == pytest.approx(0.05) and d2.inflation == pytest.approx(0.20)
+    assert d2.metric == "rmse"
+    assert d2.naive_gain == pytest.approx(0.25)
+    assert d2.leak_free_gain == pytest.approx(0.05)
+    assert d2.inflation == pytest.approx(0.20)
     assert audit.median_inflation()[("mlp_naive", "mlp", "emb")] == pytest.approx(
         np.median([0.09 / 0.75, 0.20]))
     text = render_leakage_markdown(audit)
-    assert "## Leakage audit" in text and "| d2 | rmse ↓ | emb | `mlp_naive` | `mlp` (crossfit)" in text
+    assert "## Leakage audit" in text
+    assert "| d2 | rmse ↓ | emb | `mlp_naive` | `mlp` (crossfit)" in text
     assert "+20.00%" in text
-    assert len(audit.frame()) == 3 and "inflation" in audit.frame().columns
+    assert len(audit.frame()) == 3
+    assert "inflation" in audit.frame().columns
 
 
 def test_leakage_audit_of_a_real_run(fitted) -> None:

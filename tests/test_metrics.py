@@ -29,8 +29,10 @@ def test_classification_metrics_with_a_class_missing_from_the_test_rows() -> Non
     y = np.array([0, 0, 1, 1])
     proba = np.array([[0.8, 0.1, 0.1], [0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
     got = classification_metrics(y, proba)
-    assert got["accuracy"] == 0.75 and got["balanced_accuracy"] == 0.75
-    assert np.isfinite(got["log_loss"]) and 0 <= got["roc_auc"] <= 1
+    assert got["accuracy"] == 0.75
+    assert got["balanced_accuracy"] == 0.75
+    assert np.isfinite(got["log_loss"])
+    assert 0 <= got["roc_auc"] <= 1
 
 
 def test_regression_metrics_match_sklearn() -> None:

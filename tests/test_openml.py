@@ -92,9 +92,11 @@ def test_task_1882_loads_offline_with_its_official_splits(offline, no_network) -
     data = load_openml(TASK, options=offline)
     ds = data.dataset
     assert (ds.n_rows, ds.source, ds.openml_task_id, ds.openml_dataset_id) == (898, "openml", 1882, 2)
-    assert ds.task == "multiclass" and ds.classes == ("1", "2", "3", "5", "U")
+    assert ds.task == "multiclass"
+    assert ds.classes == ("1", "2", "3", "5", "U")
     assert any("declared classes without rows ['4']" in p for p in ds.provenance)
-    assert data.official.repeats == 10 and data.official.folds == 10
+    assert data.official.repeats == 10
+    assert data.official.folds == 10
     assert len(data.official.indices) == 100
     with openml_session(offline):
         task = _openml_task()
@@ -126,11 +128,13 @@ def test_second_load_reads_the_normalized_copy_not_the_arff(offline, no_network)
         path.unlink()  # the ARFF and openml-python's parsed copy are gone ...
     second = load_openml(TASK, options=offline).dataset
     assert second.content_hash == first.content_hash  # ... the parquet copy has everything
-    assert second.provenance == first.provenance and second.categorical == first.categorical
+    assert second.provenance == first.provenance
+    assert second.categorical == first.categorical
     store = NormalizedStore(offline.cache_dir, offline.namespace)
     (key,) = store.keys("d2-")
     meta = json.loads((store.entry_dir(key) / "meta.json").read_text())
-    assert meta["summary"]["rows"] == 898 and len(meta["sha256"]) == 64
+    assert meta["summary"]["rows"] == 898
+    assert len(meta["sha256"]) == 64
 
 
 def test_openml_settings_are_restored_after_each_call(offline) -> None:
@@ -146,16 +150,20 @@ def test_task_info_and_summary_from_the_cache(offline) -> None:
     info = cached_task_info(1882, offline)
     assert (info.dataset_id, info.target, info.repeats, info.folds) == (2, "class", 10, 10)
     quick = cached_summary(TASK, offline)  # before any load: OpenML's qualities.xml
-    assert quick["rows"] == 898 and quick["complete"] is False
+    assert quick["rows"] == 898
+    assert quick["complete"] is False
     load_openml(TASK, options=offline)
     full = cached_summary(TASK, offline)
-    assert full["rows"] == 898 and full["features"] == 31 and full["complete"] is True
+    assert full["rows"] == 898
+    assert full["features"] == 31
+    assert full["complete"] is True
 
 
 def test_dataset_entry_uses_the_default_target(offline) -> None:
     spec = OpenMLSpec(source="openml", dataset=2)
     data = load_openml(spec, options=offline, name="anneal")
-    assert data.official is None and data.dataset.name == "anneal"
+    assert data.official is None
+    assert data.dataset.name == "anneal"
     assert data.dataset.n_classes == 5
     with pytest.raises(BenchError, match="no column 'nope'"):
         load_openml(OpenMLSpec(source="openml", dataset=2, target="nope"), options=offline)
@@ -173,7 +181,8 @@ def test_max_rows_keeps_a_stratified_subsample_and_remaps_official_splits(offlin
     a = load_openml(spec, options=offline, seed=0)
     b = load_openml(spec, options=offline, seed=0)
     full = load_openml(TASK, options=offline)
-    assert a.dataset.n_rows == 300 and a.dataset.content_hash == b.dataset.content_hash
+    assert a.dataset.n_rows == 300
+    assert a.dataset.content_hash == b.dataset.content_hash
     assert any("stratified random subsample of 300 of 898 rows" in p for p in a.dataset.provenance)
     share = np.bincount(a.dataset.y) / 300
     full_share = np.bincount(full.dataset.y) / 898
@@ -189,7 +198,8 @@ def test_max_rows_keeps_a_stratified_subsample_and_remaps_official_splits(offlin
 def test_max_features_keeps_a_deterministic_column_subset(offline) -> None:
     spec = OpenMLSpec(source="openml", task=1882, max_features=5)
     a = load_openml(spec, options=offline, seed=3).dataset
-    assert a.n_features == 5 and set(a.categorical) <= set(a.X.columns)
+    assert a.n_features == 5
+    assert set(a.categorical) <= set(a.X.columns)
     assert list(a.X.columns) == list(load_openml(spec, options=offline, seed=3).dataset.X.columns)
     assert any("max_features = 5" in p for p in a.provenance)
 
@@ -226,7 +236,8 @@ def test_corrupt_cached_arff_is_reported_with_its_path(offline, no_network) -> N
     arff.write_bytes(arff.read_bytes()[:20000])  # an interrupted download
     with pytest.raises(CorruptCacheError) as info:
         load_openml(TASK, options=offline)
-    assert str(arff) in str(info.value) and "md5" in str(info.value)
+    assert str(arff) in str(info.value)
+    assert "md5" in str(info.value)
     assert arff.is_file()  # offline: nothing is deleted
 
 
@@ -266,7 +277,8 @@ def test_corrupt_normalized_copy_without_source_fails_offline_naming_it(offline)
         path.unlink()
     with pytest.raises(CorruptCacheError) as info:
         load_openml(TASK, options=offline)
-    assert str(parquet) in str(info.value) and "cannot be rebuilt offline" in str(info.value)
+    assert str(parquet) in str(info.value)
+    assert "cannot be rebuilt offline" in str(info.value)
 
 
 def test_two_processes_loading_at_once_do_not_corrupt_the_cache(cache: Path) -> None:
@@ -282,7 +294,8 @@ def test_two_processes_loading_at_once_do_not_corrupt_the_cache(cache: Path) -> 
     outputs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
     hashes = {out.split()[0] for out, _ in outputs}
-    assert len(hashes) == 1 and all(out.split()[1] == "100" for out, _ in outputs)
+    assert len(hashes) == 1
+    assert all(out.split()[1] == "100" for out, _ in outputs)
     options = OpenMLOptions.from_env(cache_dir=cache, offline=True)
     store = NormalizedStore(cache, options.namespace)
     (key,) = store.keys("d2-")
@@ -309,7 +322,8 @@ def test_unreachable_server_fails_clearly_within_a_bounded_time(tmp_path) -> Non
         load_openml(TASK, options=options)
     assert time.perf_counter() - start < 15
     message = str(info.value)
-    assert "OpenML task 1882" in message and "unavailable after 3 attempt(s)" in message
+    assert "OpenML task 1882" in message
+    assert "unavailable after 3 attempt(s)" in message
     assert "\n" not in message
 
 
@@ -321,7 +335,8 @@ def test_fetch_from_a_server_downloads_everything_then_works_offline(tmp_path, n
                                timeout_s=5.0)
         fetched = load_openml(TASK, options=online)
         assert srv.hits["/api/v1/xml/task/1882"] == 2  # 503 once (server busy), then retried
-        assert srv.hits["/data/download/2"] == 1 and srv.hits["/splits/1882"] == 1
+        assert srv.hits["/data/download/2"] == 1
+        assert srv.hits["/splits/1882"] == 1
         with pytest.raises(OpenMLNotFound, match="OpenML task 999 does not exist") as info:
             load_openml(OpenMLSpec(source="openml", task=999), options=online)
         assert srv.hits["/api/v1/xml/task/999"] == 1  # an unknown id is not retried
@@ -377,13 +392,15 @@ def test_shipped_suite_lists(alias: str, suite_id: int, n_tasks: int, task_type:
     listed = find_suite_list(alias)
     assert listed is find_suite_list(suite_id) is find_suite_list(alias.upper())
     assert (listed.id, len(listed.tasks), listed.task_type) == (suite_id, n_tasks, task_type)
-    assert len(set(listed.tasks)) == n_tasks and listed.provenance
+    assert len(set(listed.tasks)) == n_tasks
+    assert listed.provenance
 
 
 def test_amlb_suites_are_disjoint_and_named() -> None:
     cls, reg = find_suite_list("s/271"), find_suite_list("s/269")
     assert not set(cls.tasks) & set(reg.tasks)
-    assert set(cls.names) == set(cls.tasks) and reg.name_of(359929) == "Airlines_DepDelay_10M"
+    assert set(cls.names) == set(cls.tasks)
+    assert reg.name_of(359929) == "Airlines_DepDelay_10M"
     assert len({s.alias for s in shipped_suite_lists().values()}) == 8
 
 
@@ -406,7 +423,8 @@ def test_suite_entries_expand_offline_with_filters(tmp_path) -> None:
     suite = load_suite(path)
     assert len(suite.datasets) == 72 + 0 + 33
     assert all(isinstance(s, OpenMLSpec) and s.task and s.suite is None for s in suite.datasets)
-    assert suite.datasets[0].max_rows == 1000 and suite.datasets[-1].max_rows is None
+    assert suite.datasets[0].max_rows == 1000
+    assert suite.datasets[-1].max_rows is None
     assert (suite.datasets[-1].task, suite.datasets[-1].name) == (360933, "QSAR-TID-10980")
     assert with_overrides(suite, folds=2).datasets == suite.datasets  # no re-expansion
 

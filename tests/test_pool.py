@@ -34,7 +34,8 @@ def _ask(pool: WorkerPool, worker: _Worker, n: int) -> None:
 def test_a_request_within_the_budget_is_granted(pool_and_ends) -> None:
     pool, workers, ends = pool_and_ends
     _ask(pool, workers[0], 1)
-    assert ends[0].poll(1) and ends[0].recv() == ("go", None)
+    assert ends[0].poll(1)
+    assert ends[0].recv() == ("go", None)
 
 
 def test_a_request_beyond_what_is_left_waits(pool_and_ends) -> None:

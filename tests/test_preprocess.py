@@ -34,7 +34,8 @@ def test_network_inputs_use_training_statistics_only() -> None:
 def test_network_inputs_cap_levels() -> None:
     X = pd.DataFrame({"c": pd.Categorical(list("aaabbc"))})
     pre = NetworkInputs(max_levels=2).fit(X)
-    assert pre.levels_["c"] == ["a", "b"] and pre.n_output_ == 3
+    assert pre.levels_["c"] == ["a", "b"]
+    assert pre.n_output_ == 3
     np.testing.assert_array_equal(pre.transform(X)[-1], [0, 0, 1])
 
 
@@ -43,8 +44,10 @@ def test_tree_inputs_unseen_levels_become_missing() -> None:
     tree = TreeInputs().fit(X.iloc[:4])
     out = tree.transform(X.iloc[4:])
     assert list(out["c"].cat.categories) == ["a", "b", "c"]
-    assert pd.isna(out["c"].iloc[0]) and out["c"].iloc[1] == "a"
-    assert np.isnan(out["x"]).sum() == 0 and out["x"].iloc[0] == 100.0
+    assert pd.isna(out["c"].iloc[0])
+    assert out["c"].iloc[1] == "a"
+    assert np.isnan(out["x"]).sum() == 0
+    assert out["x"].iloc[0] == 100.0
     # the same level gets the same code in training and test
     train = tree.transform(X.iloc[:4])
     assert train["c"].cat.codes.iloc[0] == out["c"].cat.codes.iloc[1]

@@ -80,10 +80,14 @@ def test_markdown_tables_are_well_formed(report_dir: Path) -> None:
     for heading in ("## Against `raw` across datasets", "## Per dataset", "## Across datasets",
                     "## Failures and missing data", "## How to cite these numbers"):
         assert heading in md
-    assert "| d0 | accuracy ↑ |" in md and "| d2 | rmse ↓ |" in md
-    assert "| `ae/emb` | 8 |" in md and "win / tie / loss" in md
-    assert "Iman–Davenport F_F" in md and "Nemenyi critical difference" in md
-    assert "result-set hash" in md and "(n=4)" in md  # d3: two failed runs of ae/emb
+    assert "| d0 | accuracy ↑ |" in md
+    assert "| d2 | rmse ↓ |" in md
+    assert "| `ae/emb` | 8 |" in md
+    assert "win / tie / loss" in md
+    assert "Iman–Davenport F_F" in md
+    assert "Nemenyi critical difference" in md
+    assert "result-set hash" in md
+    assert "(n=4)" in md  # d3: two failed runs of ae/emb
     assert "CUDA out of memory \\| big" in md  # a pipe in an error cannot break the table
     for block in re.findall(r"((?:^\|.*\|\n)+)", md, flags=re.MULTILINE):
         widths = {len(re.split(r"(?<!\\)\|", line)) for line in block.strip().splitlines()}
@@ -102,7 +106,8 @@ def test_csv_tables_hold_the_analysis(report_dir: Path) -> None:
     row = means[(means["dataset"] == "d3") & (means["method"] == "ae/emb")].iloc[0]
     assert row["n_runs"] == 4
     failures = pd.read_csv(report_dir / "tables" / "failures.csv")
-    assert len(failures) == 2 and set(failures["status"]) == {"error"}
+    assert len(failures) == 2
+    assert set(failures["status"]) == {"error"}
 
 
 def test_latex_is_ascii_balanced_and_captions_state_the_tests(report_dir: Path) -> None:
@@ -120,13 +125,18 @@ def test_latex_is_ascii_balanced_and_captions_state_the_tests(report_dir: Path) 
     assert not stack
     braces = re.sub(r"\\[{}]", "", tex.replace("\\\\", ""))  # drop \\ first, then \{ \}
     assert braces.count("{") == braces.count("}")
-    assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
+    assert r"\toprule" in tex
+    assert r"\midrule" in tex
+    assert r"\bottomrule" in tex
     caption = re.search(r"\\caption\{(Mean .*?)\}\n", tex).group(1)
     for needle in ("Nadeau", "Holm", r"$\alpha$ = 0.05", r"\textbf"):
         assert needle in caption or needle == r"\textbf", needle
-    assert r"\textbf{" in tex and r"$^{\blacktriangledown}$" in tex
+    assert r"\textbf{" in tex
+    assert r"$^{\blacktriangledown}$" in tex
     summary = re.search(r"\\caption\{(Each method against .*?)\}\n", tex).group(1)
-    assert "ROPE" in summary and "Holm" in summary and r"$\alpha$ = 0.05" in summary
+    assert "ROPE" in summary
+    assert "Holm" in summary
+    assert r"$\alpha$ = 0.05" in summary
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
@@ -150,8 +160,10 @@ def test_html_is_self_contained(report_dir: Path) -> None:
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 3
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", html)
-    assert "<link" not in html and "<script" not in html
-    assert '<table id="tab-means">' in html and 'class="loss">▼' in html
+    assert "<link" not in html
+    assert "<script" not in html
+    assert '<table id="tab-means">' in html
+    assert 'class="loss">▼' in html
 
 
 def _chromium() -> str | None:
@@ -273,17 +285,20 @@ def test_edge_case_reports_render(tmp_path: Path) -> None:
     one = frame(1)
     files = write_report_files(tmp_path / "one", analyze(one, FAST), INFO)
     md = (tmp_path / "one" / "report.md").read_text(encoding="utf-8")
-    assert "no test across datasets" in md and not (tmp_path / "one" / "figures" /
-                                                     "cd_diagram.png").exists()
+    assert "no test across datasets" in md
+    assert (not (tmp_path / "one" / "figures" /
+                                                                 "cd_diagram.png").exists())
     assert {p.name for p in files} >= {"report.md", "report.tex", "report.html"}
     ties = frame(3, noise=0.0, methods=(("none", "raw", 0.0), ("ae", "emb", 0.0)))
     write_report_files(tmp_path / "ties", analyze(ties, FAST), INFO, formats=("md",))
     md = (tmp_path / "ties" / "report.md").read_text(encoding="utf-8")
-    assert "all differences are zero" in md and "zero variance" in md
+    assert "all differences are zero" in md
+    assert "zero variance" in md
     failed = frame(3).assign(status="error", error="boom", accuracy=np.nan, rmse=np.nan)
     write_report_files(tmp_path / "failed", analyze(failed, FAST), INFO, formats=("md", "html"))
     md = (tmp_path / "failed" / "report.md").read_text(encoding="utf-8")
-    assert "Failed result rows (54)" in md and "no paired runs" in md
+    assert "Failed result rows (54)" in md
+    assert "no paired runs" in md
     only_raw = frame(3, methods=(("none", "raw", 0.0),))
     write_report_files(tmp_path / "raw", analyze(only_raw, FAST), INFO, formats=("md", "csv"))
     assert "No method other than `raw`" in (tmp_path / "raw" / "report.md").read_text()
@@ -333,7 +348,8 @@ def test_report_command_writes_all_formats_deterministically(run_dir: Path) -> N
     assert {"report.md", "report.tex", "report.html", "tables/summary.csv",
             "figures/cd_diagram.pdf"} <= first.keys()
     md = (run_dir / "report.md").read_text(encoding="utf-8")
-    assert "run**: `tiny-test`" in md and "cpu (test cpu)" in md
+    assert "run**: `tiny-test`" in md
+    assert "cpu (test cpu)" in md
     # A second process (fresh interpreter, fresh matplotlib) writes the same bytes.
     proc = subprocess.run([sys.executable, "-c", "from bench.cli import main; main()", "report",
                            str(run_dir)], capture_output=True, text=True, timeout=600)
@@ -349,12 +365,17 @@ def test_report_command_options(run_dir: Path, tmp_path: Path) -> None:
                                  "--format", "md,csv", "--out", str(out)])
     assert result.exit_code == 0, result.output
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "balanced_accuracy ↑" in md and "mae ↓" in md and "α = 0.1" in md
-    assert "±2%" in md and "baseline `pca/raw+emb`" in md
+    assert "balanced_accuracy ↑" in md
+    assert "mae ↓" in md
+    assert "α = 0.1" in md
+    assert "±2%" in md
+    assert "baseline `pca/raw+emb`" in md
     assert "--metric balanced_accuracy,mae" in md.replace(" \\\n    ", " ")
-    assert not (out / "report.tex").exists() and (out / "tables" / "means.csv").exists()
+    assert not (out / "report.tex").exists()
+    assert (out / "tables" / "means.csv").exists()
     summary = pd.read_csv(out / "tables" / "summary.csv")
-    assert set(summary["baseline"]) == {"pca/raw+emb"} and set(summary["rope"]) == {0.02}
+    assert set(summary["baseline"]) == {"pca/raw+emb"}
+    assert set(summary["rope"]) == {0.02}
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -370,7 +391,8 @@ def test_report_command_rejects_bad_options_in_one_line(run_dir: Path, args: lis
     result = runner.invoke(app, ["report", str(run_dir), *args])
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and needle in lines[0], result.output
+    assert len(lines) == 1, result.output
+    assert needle in lines[0], result.output
     assert "Traceback" not in result.output
 
 
@@ -379,7 +401,8 @@ def test_unwritable_output_is_a_one_line_error(run_dir: Path, tmp_path: Path) ->
     blocker.write_text("not a directory")
     result = runner.invoke(app, ["report", str(run_dir), "--out", str(blocker / "sub")])
     assert result.exit_code == 2
-    assert "cannot write the report" in result.output and "Traceback" not in result.output
+    assert "cannot write the report" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_manifest_versions_reach_the_citation(run_dir: Path) -> None:
@@ -387,4 +410,6 @@ def test_manifest_versions_reach_the_citation(run_dir: Path) -> None:
     md = (run_dir / "report.md").read_text(encoding="utf-8")
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert f"config hash: {manifest['config_hash']}" in md
-    assert "xgboost x" in md and "scipy " in md and "baycomp " in md
+    assert "xgboost x" in md
+    assert "scipy " in md
+    assert "baycomp " in md

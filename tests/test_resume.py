@@ -94,7 +94,8 @@ def _wait_for(condition, proc: subprocess.Popen[str], timeout: float = 300) -> b
 def _assert_same_rows(out: Path, reference: pd.DataFrame) -> None:
     frame = pd.read_parquet(out / "results.parquet")
     assert not frame.duplicated(list(KEY_COLUMNS)).any()
-    assert len(frame) == N_ROWS and (frame["status"] == "ok").all()
+    assert len(frame) == N_ROWS
+    assert (frame["status"] == "ok").all()
     pd.testing.assert_frame_equal(frame.drop(columns=TIMINGS), reference.drop(columns=TIMINGS),
                                   check_exact=True)
 
@@ -114,7 +115,8 @@ def test_sigkill_at_several_moments_then_resume(suite: Path, reference: pd.DataF
         proc.wait(timeout=60)
     assert kills == 3, "the run finished before it could be killed"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "running" and len(manifest["resumes"]) == 2
+    assert manifest["status"] == "running"
+    assert len(manifest["resumes"]) == 2
     proc = _start(suite, out)
     _, stderr = proc.communicate(timeout=600)
     assert proc.returncode == 0, stderr
@@ -124,7 +126,8 @@ def test_sigkill_at_several_moments_then_resume(suite: Path, reference: pd.DataF
     # A rerun of the finished run computes nothing and changes nothing.
     parts = sorted(p.name for p in (out / "parts").iterdir())
     result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet"])
-    assert result.exit_code == 0 and "resumed" in result.output
+    assert result.exit_code == 0
+    assert "resumed" in result.output
     assert sorted(p.name for p in (out / "parts").iterdir()) == parts
     _assert_same_rows(out, reference)
 
@@ -141,10 +144,12 @@ def test_sigterm_and_ctrl_c_flush_rows_and_say_how_to_resume(
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 130, stderr
         assert "Traceback" not in stderr
-        assert "finished rows are kept" in stderr and f"--out {out}" in stderr
+        assert "finished rows are kept" in stderr
+        assert f"--out {out}" in stderr
         assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
         kept = pd.read_parquet(out / "results.parquet")
-        assert parts * 5 <= len(kept) < N_ROWS and not kept.duplicated(list(KEY_COLUMNS)).any()
+        assert parts * 5 <= len(kept) < N_ROWS
+        assert not kept.duplicated(list(KEY_COLUMNS)).any()
         # The printed command resumes the run.
         command = stderr.strip().splitlines()[-1].split()
         assert command[:5] == ["bench", "run", str(suite), "--out", str(out)]
@@ -187,6 +192,7 @@ def test_interrupt_while_writing_the_report_is_one_message_not_a_traceback(
     result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
                                       "--device", "cpu"])
     assert result.exit_code == 130
-    assert "the finished rows are kept" in result.output and "Traceback" not in result.output
+    assert "the finished rows are kept" in result.output
+    assert "Traceback" not in result.output
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
     assert _parts(out) == N_PARTS

@@ -52,7 +52,9 @@ def test_per_dataset_test_traces_to_rows() -> None:
     d = (acc["pca"] - acc["none"]).groupby(level="fold").mean().to_numpy()  # seeds averaged
     expected = corrected_resampled_ttest(d, n_train=200, n_test=100)
     c = _row(a, "d0", "pca/raw+emb")
-    assert c.n_splits == 3 and c.n_paired_runs == 6 and c.metric == "accuracy"
+    assert c.n_splits == 3
+    assert c.n_paired_runs == 6
+    assert c.metric == "accuracy"
     assert c.statistic == pytest.approx(expected.statistic, rel=1e-12)
     assert c.p_value == pytest.approx(expected.p_value, rel=1e-12)
     base_mean = acc["none"].mean()
@@ -71,9 +73,11 @@ def test_per_dataset_test_traces_to_rows() -> None:
 
 def test_direction_of_error_metrics() -> None:
     a = analyze(frame(), FAST)
-    assert a.scores.metrics["d2"] == "rmse" and not a.scores.higher_is_better("d2")
+    assert a.scores.metrics["d2"] == "rmse"
+    assert not a.scores.higher_is_better("d2")
     # pca/raw+emb lowers the RMSE on d2: that is an improvement, i.e. positive.
-    assert a.relative.loc["d2", "pca/raw+emb"] > 0 and a.relative.loc["d2", "ae/emb"] < 0
+    assert a.relative.loc["d2", "pca/raw+emb"] > 0
+    assert a.relative.loc["d2", "ae/emb"] < 0
     assert a.ranks.average_ranks.idxmax() == "ae/emb"  # worst everywhere
     assert a.ranks.average_ranks["ae/emb"] == pytest.approx(3.0)
 
@@ -97,8 +101,10 @@ def test_iqm_probability_of_improvement_and_profile_by_hand() -> None:
     assert probability_of_improvement(np.array([3.0, 1]), np.array([2.0, 1])) == 0.625
     means = pd.DataFrame({"a": [0.9, 10.0], "b": [0.8, 12.0]}, index=["acc", "err"])
     profile = performance_profile(means, pd.Series({"acc": 1.0, "err": -1.0}))
-    assert profile.loc["acc", "a"] == 0 and profile.loc["acc", "b"] == pytest.approx(0.1 / 0.9)
-    assert profile.loc["err", "a"] == 0 and profile.loc["err", "b"] == pytest.approx(0.2)
+    assert profile.loc["acc", "a"] == 0
+    assert profile.loc["acc", "b"] == pytest.approx(0.1 / 0.9)
+    assert profile.loc["err", "a"] == 0
+    assert profile.loc["err", "b"] == pytest.approx(0.2)
 
 
 def test_invariant_to_row_order_and_method_order() -> None:
@@ -106,7 +112,8 @@ def test_invariant_to_row_order_and_method_order() -> None:
     shuffled = f.sample(frac=1.0, random_state=1).reset_index(drop=True)
     a, b = analyze(f, FAST), analyze(shuffled[list(reversed(f.columns))], FAST)
     assert a.per_dataset == b.per_dataset
-    assert a.aggregate == b.aggregate and a.bayes == b.bayes
+    assert a.aggregate == b.aggregate
+    assert a.bayes == b.bayes
     pd.testing.assert_series_equal(a.ranks.average_ranks, b.ranks.average_ranks)
     assert result_hash(f) == result_hash(shuffled)
     changed = f.copy()
@@ -144,7 +151,8 @@ def test_adding_a_constant_keeps_frequentist_and_rank_results() -> None:
 
 def test_one_dataset() -> None:
     a = analyze(frame(1), FAST)
-    assert len(a.ranks.datasets) == 1 and "no test across datasets" in a.ranks.note
+    assert len(a.ranks.datasets) == 1
+    assert "no test across datasets" in a.ranks.note
     assert math.isnan(a.ranks.friedman.chi2)
     assert all("fewer than 2 datasets" in w.note for w in a.versus_baseline)
     assert all("fewer than 2 datasets" in b.note for b in a.bayes)
@@ -153,7 +161,8 @@ def test_one_dataset() -> None:
 
 def test_two_datasets() -> None:
     a = analyze(frame(2), FAST)
-    assert a.ranks.friedman.n_datasets == 2 and math.isfinite(a.ranks.friedman.chi2)
+    assert a.ranks.friedman.n_datasets == 2
+    assert math.isfinite(a.ranks.friedman.chi2)
     assert all("smallest attainable p is 0.5" in w.note for w in a.versus_baseline)
 
 
@@ -164,7 +173,8 @@ def test_all_ties() -> None:
     assert (a.relative.drop(columns="raw").to_numpy() == 0).all()
     assert all("all differences are zero" in w.note for w in a.versus_baseline)
     assert all(c.significant == "n/a" and "zero variance" in c.note for c in a.per_dataset)
-    assert a.ranks.friedman.chi2 == 0 and a.ranks.friedman.f_p == pytest.approx(1.0)
+    assert a.ranks.friedman.chi2 == 0
+    assert a.ranks.friedman.f_p == pytest.approx(1.0)
     assert a.ranks.cliques == (("raw", "ae/emb", "pca/emb"),)
 
 
@@ -172,17 +182,22 @@ def test_constant_differences() -> None:
     f = frame(3, noise=0.0)
     a = analyze(f, FAST)
     c = _row(a, "d0", "pca/raw+emb")
-    assert c.relative_difference == pytest.approx(0.01) and math.isnan(c.p_value)
-    assert "zero variance" in c.note and c.significant == "n/a" and c.practical == "n/a"
+    assert c.relative_difference == pytest.approx(0.01)
+    assert math.isnan(c.p_value)
+    assert "zero variance" in c.note
+    assert c.significant == "n/a"
+    assert c.practical == "n/a"
 
 
 def test_method_missing_on_some_datasets() -> None:
     f = frame(5)
     f = f[~((f["dataset"] == "d1") & (f["encoder"] == "ae"))]
     a = analyze(f, FAST)
-    assert a.ranks.excluded == {"d1": "missing: ae/emb"} and "d1" not in a.ranks.datasets
+    assert a.ranks.excluded == {"d1": "missing: ae/emb"}
+    assert "d1" not in a.ranks.datasets
     c = _row(a, "d1", "ae/emb")
-    assert c.significant == "n/a" and "no paired runs" in c.note
+    assert c.significant == "n/a"
+    assert "no paired runs" in c.note
     assert next(g for g in a.aggregate if g.method == "ae/emb").n_datasets == 4
     assert math.isnan(a.means.loc["d1", "ae/emb"])
 
@@ -195,14 +210,19 @@ def test_failed_units_and_nan_metrics_are_counted_not_used() -> None:
     nan_metric = (f["dataset"] == "d1") & (f["encoder"] == "ae") & (f["seed"] == 1)
     f.loc[nan_metric, "accuracy"] = np.nan
     a = analyze(f, FAST)
-    assert len(a.scores.failures) == 2 and len(a.scores.no_value) == 3
-    assert any("failed" in n for n in a.notes) and any("NaN" in n for n in a.notes)
+    assert len(a.scores.failures) == 2
+    assert len(a.scores.no_value) == 3
+    assert any("failed" in n for n in a.notes)
+    assert any("NaN" in n for n in a.notes)
     c = _row(a, "d0", "pca/raw+emb")
-    assert c.n_splits == 2 and c.n_unpaired_runs == 2 and "unpaired" in c.note
+    assert c.n_splits == 2
+    assert c.n_unpaired_runs == 2
+    assert "unpaired" in c.note
     assert "incomplete folds" in c.note  # the Bayesian test needs every fold
     assert a.counts.loc["d0", "pca/raw+emb"] == 4
     c = _row(a, "d1", "ae/emb")
-    assert c.n_splits == 3 and c.n_paired_runs == 3
+    assert c.n_splits == 3
+    assert c.n_paired_runs == 3
 
 
 def test_bad_options_are_config_errors() -> None:
@@ -226,7 +246,8 @@ def test_other_baseline_and_metric() -> None:
     f["log_loss"] = 1.0 - f["accuracy"].fillna(0.5)
     a = analyze(f, ReportOptions(baseline="pca/raw+emb", metrics={"classification": "log_loss"},
                                  n_bootstrap=200, bayes_samples=2000))
-    assert a.scores.methods[0] == "pca/raw+emb" and a.scores.metrics["d0"] == "log_loss"
+    assert a.scores.methods[0] == "pca/raw+emb"
+    assert a.scores.metrics["d0"] == "log_loss"
     assert not a.scores.higher_is_better("d0")
     assert a.relative.loc["d0", "raw"] < 0  # raw has the higher loss than pca/raw+emb
 

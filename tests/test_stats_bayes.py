@@ -36,7 +36,8 @@ def test_bayes_signed_rank_is_repeatable_and_oriented() -> None:
     better = np.array([0.03, 0.05, 0.02, 0.04, 0.06, 0.03])
     a = bayes_signed_rank(better, "x", rope=0.01, nsamples=5000)
     assert a == bayes_signed_rank(better, "x", rope=0.01, nsamples=5000)
-    assert a.p_better > 0.9 and a.p_worse < 0.05
+    assert a.p_better > 0.9
+    assert a.p_worse < 0.05
     assert sum((a.p_worse, a.p_equivalent, a.p_better)) == pytest.approx(1.0)
     flipped = bayes_signed_rank(-better, "x", rope=0.01, nsamples=5000)
     assert flipped.p_worse == pytest.approx(a.p_better, abs=0.02)
@@ -70,7 +71,8 @@ def test_correlated_bayes_says_why_it_cannot_run() -> None:
         return PairedSplits(np.array(base), np.array(method), np.array(repeat), 1.0, 10.0, 5.0,
                             len(base), 0, folds, scale if scale > 0 else math.nan)
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.1, 1.1], [0, 0, 0]), rope=0.01)
-    assert all(math.isnan(p) for p in probs) and "zero variance" in note
+    assert all(math.isnan(p) for p in probs)
+    assert "zero variance" in note
     probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.2, 1.0], [0, 0, 1]), rope=0.01)
     assert "incomplete folds" in note
     probs, note = correlated_bayes(pairs([1.0, 1.0], [1.1, 1.2], [0, 0]), rope=0.01)
@@ -85,7 +87,8 @@ def test_wilcoxon_matches_scipy(values: list[float]) -> None:
     d = np.array(values, dtype=float)
     res = wilcoxon(d)
     if np.all(d == 0):
-        assert math.isnan(res.p_value) and "zero" in res.note
+        assert math.isnan(res.p_value)
+        assert "zero" in res.note
         return
     ties = np.any(d == 0) or len(np.unique(np.abs(d))) < d.size
     assert 0.0 <= res.p_value <= 1.0
@@ -117,7 +120,8 @@ def test_wilcoxon_above_fifty_datasets_is_scipys_normal_approximation() -> None:
 
 def test_wilcoxon_small_n_is_exact_and_says_so() -> None:
     res = wilcoxon(np.array([0.01, 0.02, 0.03, 0.04, 0.05]))
-    assert res.exact and res.p_value == pytest.approx(2 / 2**5)
+    assert res.exact
+    assert res.p_value == pytest.approx(2 / 2**5)
     assert "smallest attainable p is 0.0625" in res.note
     assert "fewer than 2" in wilcoxon(np.array([0.3])).note
 

@@ -125,12 +125,17 @@ def test_nemenyi_matches_scikit_posthocs_on_random_scores() -> None:
 
 def test_degenerate_rank_matrices() -> None:
     tied = friedman(rank_matrix(np.ones((5, 4)), np.ones(5, bool)))
-    assert tied.chi2 == 0 and tied.f == 0 and tied.f_p == pytest.approx(1.0)
+    assert tied.chi2 == 0
+    assert tied.f == 0
+    assert tied.f_p == pytest.approx(1.0)
     assert math.isnan(tied.chi2_tie_corrected)
     agree = friedman(rank_matrix(np.tile([1.0, 2.0, 3.0], (4, 1)), np.ones(4, bool)))
-    assert math.isinf(agree.f) and agree.f_p == 0.0 and "identically" in agree.note
+    assert math.isinf(agree.f)
+    assert agree.f_p == 0.0
+    assert "identically" in agree.note
     one = friedman(rank_matrix(np.array([[1.0, 2.0, 3.0]]), np.ones(1, bool)))
-    assert math.isnan(one.chi2) and "at least 2 datasets" in one.note
+    assert math.isnan(one.chi2)
+    assert "at least 2 datasets" in one.note
     two_methods = friedman(rank_matrix(np.ones((5, 2)), np.ones(5, bool)))
     assert "3 methods" in two_methods.note
 

@@ -26,7 +26,8 @@ def test_matches_a_hand_computation() -> None:
     assert t == pytest.approx(1.376125, abs=1e-6)
     res = corrected_resampled_ttest(d, n_train=80, n_test=20)
     assert isinstance(res, ResampledTTest)
-    assert res.df == 4 and res.mean == pytest.approx(0.014)
+    assert res.df == 4
+    assert res.mean == pytest.approx(0.014)
     assert res.se == pytest.approx(se, rel=1e-12)
     assert res.statistic == pytest.approx(t, rel=1e-12)
     assert res.p_value == pytest.approx(2 * stats.t.sf(t, 4), rel=1e-12)
@@ -75,9 +76,13 @@ def test_p_value_is_a_probability(values: list[float], n_train: int, n_test: int
 
 def test_undefined_cases_give_nan_not_errors() -> None:
     one = corrected_resampled_ttest(np.array([0.1]), n_train=10, n_test=5)
-    assert math.isnan(one.statistic) and math.isnan(one.p_value) and one.df == 0
+    assert math.isnan(one.statistic)
+    assert math.isnan(one.p_value)
+    assert one.df == 0
     constant = corrected_resampled_ttest(np.full(6, 0.02), n_train=10, n_test=5)
-    assert math.isnan(constant.p_value) and constant.se == 0.0 and constant.mean == 0.02
+    assert math.isnan(constant.p_value)
+    assert constant.se == 0.0
+    assert constant.mean == 0.02
     with pytest.raises(ValueError, match="alternative"):
         corrected_resampled_ttest(np.ones(3), n_train=10, n_test=5, alternative="bigger")
     with pytest.raises(ValueError, match="positive"):

@@ -39,7 +39,8 @@ def test_append_resume_and_consolidate(tmp_path: Path) -> None:
     store.append([_row(fold=1, accuracy=0.9)])  # a later part wins for the same key
     assert store.finished_keys() == {("d", 0, 0, 0, "none", "raw"), ("d", 0, 1, 0, "none", "raw")}
     frame = store.consolidate()
-    assert len(frame) == 2 and frame.loc[frame["fold"] == 1, "accuracy"].item() == 0.9
+    assert len(frame) == 2
+    assert frame.loc[frame["fold"] == 1, "accuracy"].item() == 0.9
     assert not list((tmp_path / "run" / "parts").glob(".*tmp"))
     pd.testing.assert_frame_equal(load(tmp_path / "run"), frame)
     assert RunStore(tmp_path / "run").open({"config_hash": "h", "schema_version": SCHEMA_VERSION}) is True
@@ -51,7 +52,8 @@ def test_later_part_wins_even_within_one_clock_tick(tmp_path: Path) -> None:
     for i in range(30):
         store.append([_row(accuracy=i / 100)])
     names = [p.name for p in store.part_files()]
-    assert names == sorted(names) and names[0].startswith("part-00000000-")
+    assert names == sorted(names)
+    assert names[0].startswith("part-00000000-")
     assert store.load_parts()["accuracy"].item() == 0.29
     # A new store object on the same directory continues the sequence.
     again = _open(tmp_path)
@@ -72,8 +74,9 @@ def test_failed_keys_are_retried_and_their_traceback_removed_on_success(tmp_path
     store.append([_row(fold=1, accuracy=0.7)])  # the retry succeeds
     assert not list((tmp_path / "errors").iterdir())
     frame = store.consolidate()
-    assert list(frame["status"]) == ["ok", "ok", "timeout"] and not frame.duplicated(
-        ["dataset", "repeat", "fold", "seed", "encoder", "feature_set"]).any()
+    assert list(frame["status"]) == ["ok", "ok", "timeout"]
+    assert (not frame.duplicated(
+                    ["dataset", "repeat", "fold", "seed", "encoder", "feature_set"]).any())
 
 
 def test_different_config_is_refused_and_force_new_sets_the_old_run_aside(tmp_path: Path) -> None:
@@ -82,7 +85,8 @@ def test_different_config_is_refused_and_force_new_sets_the_old_run_aside(tmp_pa
     with pytest.raises(ConfigError, match="config hash h1, but this suite and options hash to h2"):
         _open(run, "h2")
     moved = RunStore(run).set_aside()
-    assert moved is not None and moved.name.startswith("run.replaced-")
+    assert moved is not None
+    assert moved.name.startswith("run.replaced-")
     assert len(load(moved)) == 1  # nothing deleted
     assert RunStore(run).open({"config_hash": "h2", "schema_version": SCHEMA_VERSION}) is False
 
@@ -112,8 +116,10 @@ def test_resume_records_where_and_with_what_it_ran(tmp_path: Path) -> None:
                              "environment": {"host": "b", "versions": {"torch": "2.1"}}})
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     (resume,) = manifest["resumes"]
-    assert resume["host"] == "b" and resume["versions_changed"] == {"torch": ["2.0", "2.1"]}
-    assert manifest["environment"]["host"] == "a" and manifest["status"] == "running"
+    assert resume["host"] == "b"
+    assert resume["versions_changed"] == {"torch": ["2.0", "2.1"]}
+    assert manifest["environment"]["host"] == "a"
+    assert manifest["status"] == "running"
 
 
 def test_a_newer_schema_version_is_refused_with_what_to_do(tmp_path: Path) -> None:
@@ -231,4 +237,5 @@ def test_a_write_failure_mid_run_is_one_line_and_keeps_finished_parts(tmp_path: 
                                          r"rerun the same command to resume\)") as info:
         store.append([_row(fold=1, status="error", error="E: x", _traceback="tb")])
     assert "\n" not in str(info.value)
-    assert store.part_files() == kept and len(store.load_parts()) == 1
+    assert store.part_files() == kept
+    assert len(store.load_parts()) == 1

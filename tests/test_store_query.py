@@ -49,7 +49,8 @@ def test_query_command_formats(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == [{"dataset": "d", "acc": 0.625},
                                          {"dataset": "e", "acc": 0.25}]
     result = runner.invoke(app, ["query", str(run), sql])
-    assert result.exit_code == 0 and "0.625" in result.stdout
+    assert result.exit_code == 0
+    assert "0.625" in result.stdout
 
 
 def test_query_reads_results_parquet_when_there_are_no_parts(tmp_path: Path) -> None:
@@ -58,7 +59,8 @@ def test_query_reads_results_parquet_when_there_are_no_parts(tmp_path: Path) -> 
     shutil.rmtree(run / "parts")  # as in a shipped baseline: manifest + results.parquet
     result = runner.invoke(app, ["query", str(run), "SELECT count(*) AS n FROM results",
                                  "--format", "csv"])
-    assert result.exit_code == 0 and result.stdout == "n\n3\n"
+    assert result.exit_code == 0
+    assert result.stdout == "n\n3\n"
     assert len(pd.read_parquet(run / "results.parquet")) == 3
 
 
@@ -69,7 +71,8 @@ def test_query_errors_start_with_one_summary_line(tmp_path: Path) -> None:
     first = result.stderr.strip().splitlines()[0]
     assert first.startswith("error: bench query: SQL error: Parser Error")
     result = runner.invoke(app, ["query", str(tmp_path), "SELECT 1"])
-    assert result.exit_code == 2 and "not a run directory (no manifest.json)" in result.stderr
+    assert result.exit_code == 2
+    assert "not a run directory (no manifest.json)" in result.stderr
 
 
 # -- read-only (issue 17, item 4) --------------------------------------------------------------
