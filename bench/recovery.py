@@ -18,15 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.errors import BenchError
+from bench.results_file import check_schema_version
 from bench.schema import SCHEMA_VERSION, VERSION_KEY
-from bench.store import (
-    CONFIG_HASH_KEY,
-    CONFIG_KEY,
-    MANIFEST,
-    RUN_ID_KEY,
-    RunStore,
-    check_schema_version,
-)
+from bench.store import CONFIG_HASH_KEY, CONFIG_KEY, MANIFEST, RUN_ID_KEY, RunStore
 
 
 @dataclass(frozen=True)

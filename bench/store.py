@@ -41,12 +41,11 @@ from filelock import FileLock, Timeout
 
 from bench.errors import BenchError, ConfigError
 from bench.fsio import atomic_path, atomic_write_bytes, create_exclusive
+from bench.results_file import check_schema_version, read_results_file
 from bench.schema import (
     KEY_COLUMNS,
     RESULT_SCHEMA,
-    SCHEMA_VERSION,
     TRACEBACK_KEY,
-    VERSION_KEY,
     RowKey,
     Status,
 )
@@ -294,61 +293,6 @@ class RunStore:
         for folder in (self.run_dir, self.parts_dir, self.errors_dir):
             for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
                 tmp.unlink(missing_ok=True)
-
-
-def check_schema_version(version: object, *, where: str, writing: bool = False) -> int:
-    """The version number, or a :class:`BenchError` that says what to do with it.
-
-    Reading accepts this version and older ones; ``writing`` (appending rows) only this one.
-    """
-    try:
-        number = int(version)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise BenchError(f"no valid results schema version ({version!r}); this bench reads "
-                         f"versions 1 to {SCHEMA_VERSION}", where=where) from None
-    if number > SCHEMA_VERSION:
-        raise BenchError(f"results schema version {number} was written by a newer bench; this "
-                         f"bench reads versions 1 to {SCHEMA_VERSION}: upgrade bench to read it",
-                         where=where)
-    if number < 1:
-        raise BenchError(f"results schema version must be >= 1, however: {number}", where=where)
-    if writing and number < SCHEMA_VERSION:
-        raise BenchError(f"results schema version {number} was written by an older bench; this "
-                         f"bench writes version {SCHEMA_VERSION} and never mixes versions in one "
-                         f"run: resume it with the bench version that wrote it (see the "
-                         f"manifest) or choose another --out directory", where=where)
-    return number
-
-
-def check_file_version(path: Path) -> None:
-    """Check the schema version in a results file's parquet metadata."""
-    try:
-        metadata = pq.read_schema(path).metadata or {}
-    except (OSError, pa.ArrowException) as exc:
-        raise BenchError(f"unreadable results file ({type(exc).__name__})", where=str(path)) from None
-    check_schema_version(metadata.get(VERSION_KEY, b"?").decode(), where=str(path))
-
-
-def read_results_file(path: Path) -> pd.DataFrame:
-    """Read one part or ``results.parquet``, checking its schema version."""
-    try:
-        schema = pq.read_schema(path)
-        check_schema_version((schema.metadata or {}).get(VERSION_KEY, b"?").decode(),
-                             where=str(path))
-        return _conform(pq.read_table(path)).to_pandas()
-    except (OSError, pa.ArrowException) as exc:
-        raise BenchError(f"unreadable results file ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''}); delete it and rerun "
-                         f"`bench run` with the same --out to recompute its rows",
-                         where=str(path)) from None
-
-
-def _conform(table: pa.Table) -> pa.Table:
-    """``table`` with this version's columns, in order and type: columns an older version
-    lacked are NULL (its rows keep their own ``schema_version``)."""
-    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
-               else pa.nulls(table.num_rows, f.type) for f in RESULT_SCHEMA]
-    return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def load(run_dir: str | Path) -> pd.DataFrame:

@@ -32,8 +32,9 @@ def connect(run_dir: Path):  # noqa: ANN201 - a duckdb connection
     """
     import duckdb
 
+    from bench.results_file import check_file_version
     from bench.schema import KEY_COLUMNS
-    from bench.store import MANIFEST, RESULTS, RunStore, check_file_version
+    from bench.store import MANIFEST, RESULTS, RunStore
 
     store = RunStore(run_dir)
     if not (run_dir / MANIFEST).exists():
