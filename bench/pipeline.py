@@ -97,23 +97,23 @@ def run_suite(suite: Suite, options: RunOptions, *, progress: Progress | None = 
     earlier attempt are retried on resume.
     """
     started = time.perf_counter()
+    # The plan first: a suite that cannot run (e.g. no result rows) leaves no directory behind.
+    ctx = RunContext(suite, options.out_dir.name, suite.config_hash(threads=options.threads),
+                     options.device, options.threads,
+                     offline=options.offline, cache_dir=options.cache_dir)
+    plan = make_plan(suite, options=ctx.openml_options())
     store = RunStore(options.out_dir)
     with contextlib.ExitStack() as held:  # one writer per run directory, for the whole run
         held.enter_context(store.writer_lock())
         moved = store.set_aside() if options.force_new else None
         if moved is not None:
             held.enter_context(store.writer_lock())  # the lock of the new, empty directory
-        return _run_locked(suite, options, store, progress or _Silent(), moved, started)
+        return _run_locked(plan, ctx, options, store, progress or _Silent(), moved, started)
 
 
-def _run_locked(suite: Suite, options: RunOptions, store: RunStore, progress: Progress,
-                moved: Path | None, started: float) -> RunOutcome:
-    out_dir, executor = options.out_dir, options.executor
-    ctx = RunContext(suite, out_dir.name, suite.config_hash(threads=options.threads),
-                     options.device, options.threads,
-                     offline=options.offline, cache_dir=options.cache_dir)
-    plan = make_plan(suite, options=ctx.openml_options())
-    resumed = store.open(_manifest(plan, ctx, executor))
+def _run_locked(plan: Plan, ctx: RunContext, options: RunOptions, store: RunStore,
+                progress: Progress, moved: Path | None, started: float) -> RunOutcome:
+    resumed = store.open(_manifest(plan, ctx, options.executor))
     try:
         return _run_opened(plan, ctx, options, store, progress, resumed, moved, started)
     except Exception as exc:
