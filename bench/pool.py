@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Literal
 
+from bench.encoders import REGISTRY, Entry
 from bench.plan import DatasetJob, WorkItem
 from bench.runner import ItemResult, RunContext, run_job
 from bench.schema import RowKey
@@ -208,7 +209,10 @@ _ENV_LOCK = threading.Lock()
 def _start(ctx: RunContext) -> _Worker:
     mp = multiprocessing.get_context("spawn")
     parent, child = mp.Pipe()
-    proc = mp.Process(target=_worker_main, args=(child, ctx), daemon=True, name="bench-worker")
+    # Encoders registered at run time (``bench.encoders.register``, e.g. in a notebook or a test)
+    # travel with the worker: its fresh interpreter only knows the built-in ones.
+    proc = mp.Process(target=_worker_main, args=(child, ctx, dict(REGISTRY)), daemon=True,
+                      name="bench-worker")
     with _ENV_LOCK:  # the spawned interpreter inherits the environment at start
         saved = {name: os.environ.get(name) for name in WORKER_ENV}
         os.environ.update(WORKER_ENV)
@@ -224,9 +228,10 @@ def _start(ctx: RunContext) -> _Worker:
     return _Worker(proc, parent)
 
 
-def _worker_main(conn: Any, ctx: RunContext) -> None:
+def _worker_main(conn: Any, ctx: RunContext, registry: dict[str, Entry]) -> None:
     """Worker loop: run each job sent, streaming its items' results back; exit with the parent."""
     die_with_parent()
+    REGISTRY.update(registry)
     # The parent decides what Ctrl-C or SIGTERM stops (it kills this worker when it stops).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -86,9 +86,11 @@ def test_crossfit_uses_every_training_row_downstream(crossfit) -> None:
     assert crossfit[0].downstream_rows_ is None
 
 
-def test_a_fit_without_transform_trains_the_reference_model_only() -> None:
+def test_a_fit_without_transform_also_trains_the_fold_models_for_test_rows() -> None:
+    """``fit`` then ``transform`` embeds test rows as ``fit_transform`` does (fold-draw)."""
     X, y = _table()
-    assert _mlp().fit(X, y, task="binary").crossfit_rows_ == []
+    encoder = _mlp().fit(X, y, task="binary")
+    assert len(encoder.crossfit_rows_) == encoder.crossfit_folds
 
 
 # -- holdout ---------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_sigterm_and_ctrl_c_flush_rows_and_say_how_to_resume(
         assert parts * 5 <= len(kept) < N_ROWS
         assert not kept.duplicated(list(KEY_COLUMNS)).any()
         # The printed command resumes the run.
-        command = stderr.strip().splitlines()[-1].split()
+        command = stderr.strip().splitlines()[-1].split("resume with: ", 1)[1].split()
         assert command[:5] == ["bench", "run", str(suite), "--out", str(out)]
         extra = command[5:]
     proc = _start(suite, out, *extra)
