@@ -7,6 +7,9 @@ own code stay ordinary exceptions so they keep their tracebacks.
 
 from __future__ import annotations
 
+#: What every command prints on Ctrl-C before exiting with 130.
+INTERRUPTED = "interrupted (Ctrl-C)"
+
 
 class BenchError(Exception):
     """An error the user can fix, with the context needed to find it.

@@ -261,3 +261,30 @@ def test_results_values_are_finite_numbers(tiny_run) -> None:
     frame = pd.read_parquet(out / "results.parquet")
     cls = frame[frame["task"] != "regression"]
     assert np.isfinite(cls[["accuracy", "log_loss"]].to_numpy()).all()
+
+
+def _interrupted_while_importing(tmp_path: Path) -> subprocess.CompletedProcess:
+    """``import bench.cli`` where importing typer is hit by Ctrl-C (a SIGINT to itself)."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "typer.py").write_text("import os, signal, time\n"
+                                   "os.kill(os.getpid(), signal.SIGINT)\n"
+                                   "time.sleep(5)\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{shim}:{root}"}
+    return subprocess.run([sys.executable, "-c", "import bench.cli"], capture_output=True,
+                          text=True, timeout=60, env=env)
+
+
+def test_ctrl_c_while_the_command_line_imports_exits_130(tmp_path: Path) -> None:
+    assert _interrupted_while_importing(tmp_path).returncode == 130
+
+
+def test_ctrl_c_while_the_command_line_imports_is_one_line(tmp_path: Path) -> None:
+    assert _interrupted_while_importing(tmp_path).stderr == "interrupted (Ctrl-C)\n"
+
+
+def test_importing_the_command_line_leaves_the_ctrl_c_handler_as_it_was() -> None:
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -8,14 +8,44 @@ heavy modules each command loads).
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from typing import Annotated
 
-import typer
+from bench.errors import INTERRUPTED
 
-from bench.cli import check, compare, datasets, env, explain, fetch, query, recover, report, run
-from bench.cli._common import INTERRUPTED
-from bench.version import DISTRIBUTION, __version__
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write(f"{INTERRUPTED}\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+# Ctrl-C while the command line itself is imported (typer, the command modules) is one line and
+# exit 130 too; the previous handler is back once the imports are done.
+_MAIN_THREAD = threading.current_thread() is threading.main_thread()
+_PREVIOUS = signal.signal(signal.SIGINT, _interrupted_while_starting) if _MAIN_THREAD else None
+try:
+    import typer
+
+    from bench.cli import (
+        check,
+        compare,
+        datasets,
+        env,
+        explain,
+        fetch,
+        query,
+        recover,
+        report,
+        run,
+    )
+    from bench.version import DISTRIBUTION, __version__
+finally:
+    if _MAIN_THREAD:
+        signal.signal(signal.SIGINT, _PREVIOUS if _PREVIOUS is not None else signal.default_int_handler)
 
 app = typer.Typer(
     name="bench",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from bench.errors import BenchError
+from bench.errors import INTERRUPTED, BenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +24,6 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, width=width)
 
 
-INTERRUPTED = "interrupted (Ctrl-C)"
 
 
 def user_errors(func: F) -> F:
