@@ -12,7 +12,7 @@ python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 -
   --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
   --platform any -d .whl \
   xgboost-cu13==3.3.0 pydantic==2.12.5 pydantic-core==2.41.5 annotated-types==0.8.0 \
-  typing-inspection==0.4.5 baycomp scikit-posthocs==0.17.1 platformdirs==4.14.9
+  typing-inspection==0.4.5 baycomp platformdirs==4.14.9
 wheels=$(du -cb .whl/*.whl | tail -n 1 | cut -f1)
 tree=$( (git ls-files; git ls-files --others --exclude-standard) | sort -u \
         | while read -r f; do [ -f "$f" ] && echo "$f"; done | tr '\n' '\0' | du -cb --files0-from=- \

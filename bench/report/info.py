@@ -8,8 +8,7 @@ from typing import Any
 
 from bench.version import DISTRIBUTION
 
-REPORT_PACKAGES = (DISTRIBUTION, "numpy", "pandas", "scipy", "baycomp", "scikit-posthocs",
-                   "matplotlib")
+REPORT_PACKAGES = (DISTRIBUTION, "numpy", "pandas", "scipy", "baycomp", "matplotlib")
 
 
 @dataclass(frozen=True)

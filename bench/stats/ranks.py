@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scikit_posthocs as sp
 from scipy import stats
 
 
@@ -86,13 +85,25 @@ def nemenyi_critical_difference(n_methods: int, n_datasets: int, alpha: float) -
 
 
 def nemenyi(ranks: np.ndarray, methods: list[str]) -> pd.DataFrame:
-    """Pairwise Nemenyi p-values (scikit-posthocs), for reference next to Wilcoxon–Holm."""
-    # scikit-posthocs ranks ascending; p-values depend only on |R_i − R_j|, so passing ranks
-    # (lower = better) keeps our orientation.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        p = sp.posthoc_nemenyi_friedman(np.asarray(ranks, dtype=float))
-    return pd.DataFrame(p.to_numpy(), index=methods, columns=methods)
+    """Pairwise Nemenyi p-values, for reference next to Wilcoxon–Holm.
+
+    ``q = |R_i − R_j| / sqrt(k(k + 1) / (6N))`` on the average ranks, ``p`` from the studentized
+    range distribution at ``q·√2`` with infinite degrees of freedom: scikit-posthocs'
+    ``posthoc_nemenyi_friedman`` formula (the test checks it against that function), without
+    importing scikit-posthocs, which loads matplotlib's pyplot.
+    """
+    ranks = np.asarray(ranks, dtype=float)
+    n, k = ranks.shape
+    p = np.ones((k, k))
+    if n > 0 and k > 1:
+        mean = ranks.mean(axis=0)
+        upper = np.triu_indices(k, 1)
+        q = np.abs(mean[upper[0]] - mean[upper[1]]) / math.sqrt(k * (k + 1.0) / (6.0 * n))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p[upper] = stats.studentized_range.sf(q * math.sqrt(2.0), k, np.inf)
+        p[(upper[1], upper[0])] = p[upper]
+    return pd.DataFrame(p, index=methods, columns=methods)
 
 
 def cliques(average_ranks: pd.Series, not_different: pd.DataFrame) -> tuple[tuple[str, ...], ...]:

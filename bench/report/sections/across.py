@@ -117,7 +117,8 @@ def _nemenyi_table(a: Analysis) -> Table:
                                          bold=m != n and p.loc[m, n] < a.alpha)
                                     for n in methods]) for m in methods)
     cols = (Column("method"), *[Column(f"`{m}`", "r") for m in methods])
-    return Table("nemenyi", f"Nemenyi post-hoc p-values (scikit-posthocs), for reference; bold: "
+    return Table("nemenyi", f"Nemenyi post-hoc p-values (studentized range, as scikit-posthocs "
+                 f"computes them), for reference; bold: "
                  f"p < {a.alpha}", cols, rows, detail=True)
 
 
