@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bench.stats import ReportOptions, analyze
 
 TINY_ENCODERS = """
 [encoders.ae]
@@ -48,3 +54,38 @@ def write_suite(tmp_path: Path, body: str, *, name: str = "tiny") -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(textwrap.dedent(body), encoding="utf-8")
     return path
+
+
+# -- synthetic result rows and their analysis (the statistics and report tests) ---------------
+
+#: (encoder, feature set, true relative effect) of the synthetic methods of :func:`frame`.
+METHODS = (("none", "raw", 0.0), ("ae", "emb", -0.04), ("pca", "raw+emb", 0.01))
+
+
+def frame(n_datasets: int = 6, *, seed: int = 0, methods=METHODS, folds: int = 3, seeds: int = 2,
+          repeats: int = 1, noise: float = 0.01) -> pd.DataFrame:
+    """Result rows shaped like bench's: classification (accuracy) and regression (rmse)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_datasets):
+        regression = d % 3 == 2
+        metric, task = ("rmse", "regression") if regression else ("accuracy", "binary")
+        base = rng.uniform(0.6, 0.9) * (10 if regression else 1)
+        for enc, fs, effect in methods:
+            for r in range(repeats):
+                for f in range(folds):
+                    for s in range(seeds):
+                        gain = effect + rng.normal(0, noise)
+                        value = base * (1 - gain if regression else 1 + gain)
+                        rows.append({"dataset": f"d{d}", "task": task, "repeat": r, "fold": f,
+                                     "seed": s, "encoder": enc, "feature_set": fs,
+                                     "status": "ok", "error": "", "n_train": 200, "n_test": 100,
+                                     metric: value})
+    return pd.DataFrame(rows)
+
+
+@functools.lru_cache(maxsize=8)
+def analysis_of(n_datasets: int, seed: int = 0):  # noqa: ANN201 - an Analysis
+    """``analyze(frame(n_datasets, seed=seed))`` with few resamples, computed once per session
+    (the analysis is frozen; tests only read it)."""
+    return analyze(frame(n_datasets, seed=seed), ReportOptions(n_bootstrap=200, bayes_samples=2000))

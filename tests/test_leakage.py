@@ -13,14 +13,12 @@ from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
 from bench.plan import DatasetJob, make_plan
-from bench.report.content import leakage_blocks
-from bench.report.document import Document
-from bench.report.markdown import render_markdown
 from bench.runner import RunContext, prepare, run_job
 from bench.splits import make_splits
-from bench.stats.leakage import LeakageAudit, leakage_audit
+from bench.stats.leakage import leakage_audit
 from bench.suite_loader import load_suite
 from tests.helpers import TINY_ENCODERS, write_suite
+from tests.test_report_sections_leakage import render_leakage_markdown
 
 
 @pytest.fixture(scope="module")
@@ -178,63 +176,6 @@ def test_naive_embeddings_leak_the_training_labels_and_leak_free_ones_do_not(pur
 
 # -- the leakage audit --------------------------------------------------------------------------
 
-def _row(dataset, task, fold, encoder, mode, feature_set, **metrics):
-    return {"dataset": dataset, "task": task, "repeat": 0, "fold": fold, "seed": 0,
-            "encoder": encoder, "encoder_mode": mode, "feature_set": feature_set,
-            "status": "ok", "accuracy": np.nan, "rmse": np.nan, **metrics}
-
-
-def render_leakage_markdown(audit: LeakageAudit) -> str:
-    """The audit section as the report renders it."""
-    return render_markdown(Document("audit", tuple(leakage_blocks(audit))))
-
-
-def test_leakage_audit_worked_example() -> None:
-    """Hand-computed: gains are relative to each variant's own raw baseline."""
-    acc = lambda enc, mode, fs, fold, v: _row("d1", "binary", fold, enc, mode, fs, accuracy=v)  # noqa: E731
-    rows = [
-        acc("none", "", "raw", 0, 0.80), acc("none", "", "raw", 1, 0.70),
-        acc("mlp_naive", "naive", "emb", 0, 0.90), acc("mlp_naive", "naive", "emb", 1, 0.80),
-        acc("mlp", "crossfit", "emb", 0, 0.82), acc("mlp", "crossfit", "emb", 1, 0.70),
-        acc("mlp_h", "holdout", "raw", 0, 0.60), acc("mlp_h", "holdout", "raw", 1, 0.64),
-        acc("mlp_h", "holdout", "emb", 0, 0.65), acc("mlp_h", "holdout", "emb", 1, 0.63),
-        acc("mlp_h", "holdout", "emb", 2, 0.99),  # no other row of split 2: ignored
-        acc("ae", "", "emb", 0, 0.5),  # not supervised: not part of the audit
-        _row("d2", "regression", 0, "none", "", "raw", rmse=2.0),
-        _row("d2", "regression", 0, "mlp_naive", "naive", "emb", rmse=1.5),
-        _row("d2", "regression", 0, "mlp", "crossfit", "emb", rmse=1.9),
-        {**_row("d2", "regression", 0, "mlp_h", "holdout", "emb", rmse=9.9), "status": "error"},
-    ]
-    audit = leakage_audit(pd.DataFrame(rows))
-    got = {(r.dataset, r.leak_free): r for r in audit.rows}
-    assert set(got) == {("d1", "mlp"), ("d1", "mlp_h"), ("d2", "mlp")}
-    assert all(r.naive == "mlp_naive" and r.feature_set == "emb" for r in audit.rows)
-    d1 = got[("d1", "mlp")]
-    assert d1.n_splits == 2
-    assert d1.metric == "accuracy"
-    assert d1.leak_free_mode == "crossfit"
-    assert d1.naive_score == pytest.approx(0.85)
-    assert d1.leak_free_score == pytest.approx(0.76)
-    assert d1.naive_gain == pytest.approx(0.10 / 0.75)
-    assert d1.leak_free_gain == pytest.approx(0.01 / 0.75)
-    assert d1.inflation == pytest.approx(0.09 / 0.75)
-    holdout = got[("d1", "mlp_h")]
-    assert holdout.n_splits == 2
-    assert holdout.leak_free_gain == pytest.approx(0.02 / 0.62)
-    d2 = got[("d2", "mlp")]  # rmse: lower is better, so the sign flips
-    assert d2.metric == "rmse"
-    assert d2.naive_gain == pytest.approx(0.25)
-    assert d2.leak_free_gain == pytest.approx(0.05)
-    assert d2.inflation == pytest.approx(0.20)
-    assert audit.median_inflation()[("mlp_naive", "mlp", "emb")] == pytest.approx(
-        np.median([0.09 / 0.75, 0.20]))
-    text = render_leakage_markdown(audit)
-    assert "## Leakage audit" in text
-    assert "| d2 | rmse ↓ | emb | `mlp_naive` | `mlp` (crossfit)" in text
-    assert "+20.00%" in text
-    assert len(audit.frame()) == 3
-    assert "inflation" in audit.frame().columns
-
 
 def test_leakage_audit_of_a_real_run(fitted) -> None:
     *_, rows = fitted
@@ -246,9 +187,3 @@ def test_leakage_audit_of_a_real_run(fitted) -> None:
     assert "credit_g" in render_leakage_markdown(audit)
 
 
-def test_leakage_audit_without_a_naive_encoder() -> None:
-    rows = [_row("d", "binary", 0, "none", "", "raw", accuracy=0.5),
-            _row("d", "binary", 0, "mlp", "crossfit", "emb", accuracy=0.6)]
-    audit = leakage_audit(pd.DataFrame(rows))
-    assert audit == LeakageAudit((), {"d": "accuracy"})
-    assert "no naive/leak-free pair" in render_leakage_markdown(audit)

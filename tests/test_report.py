@@ -17,15 +17,11 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.report import RunInfo, write_report_files
-from bench.report.document import Cell, Column, Table
-from bench.report.latex import escape, render_table
-from bench.report.markdown import answer_section
 from bench.schema import SCHEMA_VERSION
 from bench.stats import ReportOptions, analyze
 from bench.store import RunStore
 from bench.suite_loader import load_suite
-from tests.helpers import TINY_ENCODERS, write_suite
-from tests.test_stats_analysis import frame
+from tests.helpers import TINY_ENCODERS, frame, write_suite
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 INFO = RunInfo(suite="synthetic", run_id="synthetic-1", config_hash="abc", device="cpu (test)",
@@ -149,13 +145,6 @@ def test_latex_compiles_with_pdflatex(report_dir: Path, tmp_path: Path) -> None:
     assert (tmp_path / "r" / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_latex_escapes_specials_and_unicode() -> None:
-    assert escape("a_b & 50% #1 {x} ~ ^") == (r"a\_b \& 50\% \#1 \{x\} \textasciitilde{} "
-                                              r"\textasciicircum{}")
-    assert escape("χ²_F ± α ≥ Demšar") == r"$\chi$$^2$\_F $\pm$ $\alpha$ $\geq$ Dem\v{s}ar"
-    assert escape("données ☃").isascii()
-
-
 def test_html_is_self_contained(report_dir: Path) -> None:
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 3
@@ -194,20 +183,6 @@ def test_markdown_opens_with_the_answer(report_dir: Path) -> None:
     assert headings[1] == "## Answer"
 
 
-def test_answer_has_three_to_five_sentences(report_dir: Path) -> None:
-    answer = answer_section((report_dir / "report.md").read_text(encoding="utf-8"))
-    sentences = re.split(r"(?<=\.)\s+(?=[A-Z0-9`])", answer)
-    assert 3 <= len(sentences) <= 5, sentences
-
-
-@pytest.mark.parametrize("needle", [
-    "median relative improvement", "95% CI", "Holm over the 2 comparisons with `raw`",
-    "Bayesian P(worse / equivalent / better)", "2 degrees of freedom", "critical t = 4.30"])
-def test_answer_states_effect_evidence_and_design(report_dir: Path, needle: str) -> None:
-    answer = answer_section((report_dir / "report.md").read_text(encoding="utf-8"))
-    assert needle in answer
-
-
 def test_latex_and_html_open_with_the_answer(report_dir: Path) -> None:
     tex = (report_dir / "report.tex").read_text(encoding="utf-8")
     html = (report_dir / "report.html").read_text(encoding="utf-8")
@@ -231,15 +206,6 @@ def test_latex_type_never_shrinks_below_8pt(report_dir: Path) -> None:
 def test_latex_typesets_the_t_statistic_as_math(report_dir: Path) -> None:
     tex = (report_dir / "report.tex").read_text(encoding="utf-8")
     assert "\\[\nt = \\frac{\\bar{d}}" in tex
-
-
-def test_wide_latex_table_is_split_not_shrunk() -> None:
-    cols = (Column("dataset"), *[Column(f"method {i}", "r") for i in range(12)])
-    rows = ((Cell("d0"), *[Cell("0.8512 ± 0.0123") for _ in range(12)]),)
-    tex = render_table(Table("wide", "A wide table", cols, rows))
-    parts = tex.count(r"\begin{table}")
-    assert parts >= 2
-    assert tex.count("d0 & ") == parts  # the label column repeats in each part
 
 
 def test_html_has_contents_and_sticky_headers(report_dir: Path) -> None:

@@ -18,7 +18,7 @@ from bench.report.figures import (
     write_figures,
 )
 from bench.stats import ReportOptions, analyze
-from tests.test_stats_analysis import METHODS, frame
+from tests.helpers import METHODS, frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 #: Seven methods: more than matplotlib's default cycle tells apart by colour alone on paper.

@@ -8,7 +8,7 @@ from bench.report.content import RunInfo, build_document
 from bench.report.document import Heading, Paragraph, Table
 from bench.report.sections.power import power_blocks
 from bench.stats import ReportOptions, analyze
-from tests.test_stats_analysis import frame
+from tests.helpers import frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 

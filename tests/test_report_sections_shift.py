@@ -11,7 +11,7 @@ from bench.report.document import Heading, Paragraph, Table
 from bench.report.sections.shift import shift_blocks
 from bench.stats import ReportOptions, analyze
 from bench.store import load
-from tests.test_stats_analysis import METHODS, frame
+from tests.helpers import METHODS, frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 WITH_MLP = (*METHODS, ("mlp", "emb", 0.0))

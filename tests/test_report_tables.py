@@ -10,7 +10,7 @@ import pytest
 
 from bench.report.tables import FLOAT_FORMAT, csv_tables
 from bench.stats import ReportOptions, analyze
-from tests.test_stats_analysis import frame
+from tests.helpers import frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 

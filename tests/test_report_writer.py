@@ -10,7 +10,7 @@ import pytest
 from bench.errors import BenchError
 from bench.report.writer import OWNER, write_run_report
 from bench.stats import ReportOptions
-from tests.test_stats_analysis import frame
+from tests.helpers import frame
 
 FAST = ReportOptions(n_bootstrap=100, bayes_samples=1000)
 RUN_A = {"run_id": "a", "config_hash": "hash-a", "config": {"name": "s"}}

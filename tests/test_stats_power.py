@@ -19,7 +19,7 @@ from bench.stats.power import (
     wilcoxon_critical_value,
     wilcoxon_detectable_shift,
 )
-from tests.test_stats_analysis import frame
+from tests.helpers import frame
 
 FAST = ReportOptions(n_bootstrap=200, bayes_samples=2000)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bench.stats.scores import NEAR_ZERO, Scale, collect_scores, relative_scale
-from tests.test_stats_analysis import frame
+from tests.helpers import frame
 
 
 @pytest.mark.parametrize(("metric", "mean", "expected"), [

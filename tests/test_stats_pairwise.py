@@ -1,4 +1,5 @@
-"""Bayesian tests match baycomp; Wilcoxon matches scipy; pairwise properties."""
+"""``bench.stats.pairwise``: the Bayesian signed-rank test matches baycomp, Wilcoxon matches scipy,
+Holm over pairs and over the comparisons with the baseline."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from bench.stats.pairwise import (
     versus_baseline,
     wilcoxon,
 )
-from bench.stats.per_dataset import PairedSplits, correlated_bayes
+from tests.helpers import analysis_of
 
 
 @settings(max_examples=6, deadline=None)
@@ -42,43 +43,6 @@ def test_bayes_signed_rank_is_repeatable_and_oriented() -> None:
     flipped = bayes_signed_rank(-better, "x", rope=0.01, nsamples=5000)
     assert flipped.p_worse == pytest.approx(a.p_better, abs=0.02)
     assert "fewer than 2" in bayes_signed_rank(np.array([0.1]), "x", rope=0.01).note
-
-
-@settings(max_examples=25, deadline=None)
-@given(repeats=st.integers(1, 3), folds=st.integers(2, 6), seed=st.integers(0, 10_000),
-       rope=st.sampled_from([0.0, 0.005, 0.02]), higher=st.booleans())
-def test_correlated_bayes_equals_baycomp_two_on_single(repeats: int, folds: int, seed: int,
-                                                       rope: float, higher: bool) -> None:
-    rng = np.random.default_rng(seed)
-    base = rng.uniform(0.5, 2.0, repeats * folds)
-    method = base * (1 + rng.normal(0.01, 0.02, base.size))
-    sign = 1.0 if higher else -1.0
-    pairs = PairedSplits(baseline=base, method=method, repeat=np.repeat(np.arange(repeats), folds),
-                         sign=sign, n_train=100.0, n_test=50.0, n_paired_runs=base.size,
-                         n_unpaired_runs=0, n_folds=folds, scale=abs(float(base.mean())))
-    (worse, equiv, better), note = correlated_bayes(pairs, rope=rope)
-    scale = abs(base.mean())
-    ref = baycomp.two_on_single(sign * base / scale, sign * method / scale, rope=rope,
-                                runs=repeats)
-    expected = ref if rope > 0 else (ref[0], 0.0, ref[1])
-    np.testing.assert_allclose((worse, equiv, better), expected, atol=1e-9)
-    assert note == ""
-
-
-def test_correlated_bayes_says_why_it_cannot_run() -> None:
-    def pairs(base, method, repeat, folds=3):
-        scale = abs(float(np.mean(base)))
-        return PairedSplits(np.array(base), np.array(method), np.array(repeat), 1.0, 10.0, 5.0,
-                            len(base), 0, folds, scale if scale > 0 else math.nan)
-    probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.1, 1.1], [0, 0, 0]), rope=0.01)
-    assert all(math.isnan(p) for p in probs)
-    assert "zero variance" in note
-    probs, note = correlated_bayes(pairs([1.0, 1.0, 1.0], [1.1, 1.2, 1.0], [0, 0, 1]), rope=0.01)
-    assert "incomplete folds" in note
-    probs, note = correlated_bayes(pairs([1.0, 1.0], [1.1, 1.2], [0, 0]), rope=0.01)
-    assert "incomplete folds" in note  # 2 of 3 folds
-    probs, note = correlated_bayes(pairs([0.0, 0.0], [0.1, 0.2], [0, 0], 2), rope=0.01)
-    assert "baseline mean is 0" in note
 
 
 @settings(max_examples=25, deadline=None)
@@ -146,3 +110,10 @@ def test_pairwise_wilcoxon_holm_and_method_order() -> None:
     assert [r.first for r in control] == ["a", "b", "c"]
     ref = stats.wilcoxon(rel["a"], zero_method="pratt").pvalue
     assert control[0].p_value == pytest.approx(ref, abs=1e-12)
+
+
+def test_versus_baseline_is_scipys_wilcoxon_on_the_relative_improvements() -> None:
+    a = analysis_of(8)
+    rel = a.relative["pca/raw+emb"].to_numpy()
+    w = next(w for w in a.versus_baseline if w.first == "pca/raw+emb")
+    assert w.p_value == pytest.approx(stats.wilcoxon(rel, zero_method="pratt").pvalue)

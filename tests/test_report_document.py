@@ -1,0 +1,43 @@
+"""``bench.report.document``: inline spans and the document's tables and figures."""
+
+from __future__ import annotations
+
+from bench.report.document import (
+    Cell,
+    Column,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    inline_tokens,
+)
+
+TABLE = Table("t", "caption", (Column("a"),), ((Cell("1"),),))
+FIGURE = Figure("f", "a figure")
+DOC = Document("r", (Heading("h"), TABLE, Paragraph("p"), FIGURE))
+
+
+def test_inline_tokens_split_code_bold_and_text() -> None:
+    assert inline_tokens("`a/b` beats **raw** by 2%") == [
+        ("code", "a/b"), ("text", " beats "), ("bold", "raw"), ("text", " by 2%")]
+
+
+def test_a_lone_backtick_is_text() -> None:
+    assert inline_tokens("it`s") == [("text", "it`s")]
+
+
+def test_empty_bold_markers_are_text() -> None:
+    assert inline_tokens("a ** b") == [("text", "a ** b")]
+
+
+def test_tables_are_the_table_blocks() -> None:
+    assert DOC.tables == (TABLE,)
+
+
+def test_figures_are_the_figure_blocks() -> None:
+    assert DOC.figures == (FIGURE,)
+
+
+def test_a_column_is_left_aligned_by_default() -> None:
+    assert Column("x").align == "l"
