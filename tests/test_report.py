@@ -190,13 +190,6 @@ def test_latex_and_html_open_with_the_answer(report_dir: Path) -> None:
     assert html.index('<section class="answer">') < html.index("<table")
 
 
-def test_pairwise_caption_explains_its_holm_family(report_dir: Path) -> None:
-    md = (report_dir / "report.md").read_text(encoding="utf-8")
-    caption = next(line for line in md.splitlines() if line.startswith("*Which methods differ"))
-    assert "Holm family: all 3 pairs of methods" in caption
-    assert "the Holm family is only the 2 comparisons with `raw`" in caption
-
-
 def test_latex_type_never_shrinks_below_8pt(report_dir: Path) -> None:
     tex = (report_dir / "report.tex").read_text(encoding="utf-8")
     for shrink in (r"\resizebox", r"\scalebox", r"\tiny", r"\scriptsize"):
