@@ -80,7 +80,7 @@ def signed_rank_permutation_p(d: np.ndarray) -> float:
     NOTE[DIFF]: what ``scipy.stats.wilcoxon(method="auto")`` computes by enumeration for N ≤ 13
     with ties or zeros (seconds per call at N = 13), counted here by dynamic programming over the
     doubled ranks, so it stays exact up to N = 50 in microseconds; without ties or zeros it is
-    scipy's exact distribution. tests/test_stats_bayes.py checks both against scipy.
+    scipy's exact distribution. tests/test_stats_pairwise.py checks both against scipy.
     """
     ranks = stats.rankdata(np.abs(d), method="average")
     nonzero = d != 0
@@ -157,7 +157,7 @@ def bayes_signed_rank(improvement: np.ndarray, method: str, *, rope: float,
     NOTE[DIFF]: the same posterior sample as ``baycomp.two_on_multiple(0, d, rope,
     random_state=seed)`` — the same Dirichlet draws, the same decision per draw — but computed
     with one matrix product per chunk instead of baycomp's Python loop over 50 000 draws (seconds
-    per method). tests/test_stats_bayes.py checks equality with baycomp. The seed derives from
+    per method). tests/test_stats_pairwise.py checks equality with baycomp. The seed derives from
     the method name, so the Monte Carlo estimate is repeatable.
     """
     d = np.asarray(improvement, dtype=float)
