@@ -1,6 +1,6 @@
 """Time ``bench run`` on every PMLB table of a folder: the issue's 45-dataset grid.
 
-    python benchmarks/grid45.py /path/to/pmlb [--out DIR] [-- extra bench run options]
+    python -m benchmarks.grid45 /path/to/pmlb [--out DIR] [--datasets a,b] [-- bench run options]
 
 Every ``<name>.tsv.gz`` of the folder becomes a ``local`` dataset (target column ``target``; its
 task from PMLB's ``<name>.metadata.yaml`` when present, else ``infer``), run with 3 folds x 2

@@ -16,7 +16,7 @@ folder of PMLB ``<name>.tsv.gz`` files, read through the ``local`` source:
     BENCH_PERF_PMLB_DIR=/path/to/pmlb nox -s perf -- benchmarks/test_throughput.py -s
 
 (``BENCH_PERF_DATASETS``, ``_FOLDS`` and ``_SEEDS`` still override it). The 45-dataset grid of
-the issue is ``python benchmarks/grid45.py /path/to/pmlb``.
+the issue is ``python -m benchmarks.grid45 /path/to/pmlb`` (from the repository root).
 
 * **Plain loop**: :func:`benchmarks.plain_loop.plain_loop` and ``bench run`` (default workers)
   on the same grid, in the same test, one after the other.
