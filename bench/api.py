@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.config import Suite
 from bench.errors import ConfigError
+from bench.forkserver import start_forkserver
 from bench.schema import parse_metrics
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ def run(
     """
     # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if executor == "local" and workers != 1:
+        start_forkserver()  # workers fork from it: its imports overlap the suite's loading
     from bench.device import resolve_device
     from bench.executors import make_executor
     from bench.pipeline import RunOptions, run_suite

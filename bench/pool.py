@@ -1,7 +1,9 @@
 """Worker processes that run dataset jobs side by side, within a budget of threads.
 
-Each worker is a spawned process (fork after torch/XGBoost threads exist can hang) started with
-:data:`bench.threads.WORKER_ENV` (one-thread pools, OpenMP threads that sleep when idle). A job
+Each worker is forked from :mod:`bench.forkserver`'s server, which imported torch, XGBoost and
+the encoders once and has started no threads (a fork after torch/XGBoost threads exist can
+hang), with :data:`bench.forkserver.WORKER_ENV` (one-thread pools, OpenMP threads that sleep when
+idle) and otherwise the parent's environment at the worker's start. A job
 loads its dataset, then asks the pool for the threads its fits use
 (:func:`bench.threads.fit_threads`); the pool grants them while the total in use stays within
 ``budget`` (the cores), so the machine is never oversubscribed, and a job that needs more than the
@@ -15,7 +17,6 @@ into rows.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
@@ -28,10 +29,10 @@ from multiprocessing.connection import wait
 from typing import Any, Literal
 
 from bench.encoders import REGISTRY, Entry
+from bench.forkserver import WORKER_ENV, start_forkserver, worker_context
 from bench.plan import DatasetJob, WorkItem
 from bench.runner import ItemResult, RunContext, run_job
 from bench.schema import RowKey
-from bench.threads import WORKER_ENV
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ Event = Finished | Failed
 class _Worker:
     proc: Any
     conn: Any
+    alive: Any = None  # closing it kills the worker (see _die_when_closed)
     ready: bool = False
     task: Task | None = None
     done: list[WorkItem] = field(default_factory=list)
@@ -135,8 +137,8 @@ class WorkerPool:
             if worker.task is None:
                 self._kill(worker)
                 raise RuntimeError(
-                    f"a worker process failed to start (exit code {code}); workers are spawned, so "
-                    f"a script that runs a suite must do so under `if __name__ == \"__main__\":`, "
+                    f"a worker process failed to start (exit code {code}); workers import the main "
+                    f"module, so a script that runs a suite must do so under `if __name__ == \"__main__\":`, "
                     f"or run it with one worker (--workers 1, workers=1)") from None
             yield self._lose(worker, "died", text, text + "\n")
             return
@@ -203,34 +205,32 @@ def _exit_code(proc: Any) -> int | None:
     return proc.exitcode
 
 
-_ENV_LOCK = threading.Lock()
-
-
 def _start(ctx: RunContext) -> _Worker:
-    mp = multiprocessing.get_context("spawn")
+    start_forkserver()  # a no-op while it runs (`bench run` starts it before its own imports)
+    mp = worker_context()
     parent, child = mp.Pipe()
+    # The worker kills itself when this end closes: when this process dies, even by SIGKILL (its
+    # own parent is the fork server, which outlives this process while workers hold it open).
+    alive_r, alive_w = mp.Pipe(duplex=False)
     # Encoders registered at run time (``bench.encoders.register``, e.g. in a notebook or a test)
-    # travel with the worker: its fresh interpreter only knows the built-in ones.
-    proc = mp.Process(target=_worker_main, args=(child, ctx, dict(REGISTRY)), daemon=True,
-                      name="bench-worker")
-    with _ENV_LOCK:  # the spawned interpreter inherits the environment at start
-        saved = {name: os.environ.get(name) for name in WORKER_ENV}
-        os.environ.update(WORKER_ENV)
-        try:
-            proc.start()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    # travel with the worker, and so does this process's environment now (the fork server's is
+    # the one it had when it started).
+    proc = mp.Process(target=_worker_main,
+                      args=(child, alive_r, ctx, dict(REGISTRY), {**os.environ, **WORKER_ENV}),
+                      daemon=True, name="bench-worker")
+    proc.start()
     child.close()
-    return _Worker(proc, parent)
+    alive_r.close()
+    return _Worker(proc, parent, alive=alive_w)
 
 
-def _worker_main(conn: Any, ctx: RunContext, registry: dict[str, Entry]) -> None:
+def _worker_main(conn: Any, alive: Any, ctx: RunContext, registry: dict[str, Entry],
+                 env: dict[str, str]) -> None:
     """Worker loop: run each job sent, streaming its items' results back; exit with the parent."""
     die_with_parent()
+    _die_when_closed(alive)
+    os.environ.clear()
+    os.environ.update(env)
     REGISTRY.update(registry)
     # The parent decides what Ctrl-C or SIGTERM stops (it kills this worker when it stops).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -261,6 +261,18 @@ def _worker_main(conn: Any, ctx: RunContext, registry: dict[str, Entry]) -> None
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+
+
+def _die_when_closed(alive: Any) -> None:
+    """Kill this worker once ``alive`` reaches its end (the parent closed it or died)."""
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                alive.recv()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True, name="bench-parent-watch").start()
 
 
 def die_with_parent() -> None:

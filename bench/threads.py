@@ -52,18 +52,6 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-#: Environment of a worker process: thread pools start at one thread (each fit raises its own
-#: count explicitly) and idle OpenMP threads sleep instead of spinning, so workers sharing cores
-#: (with each other or with other people's jobs) never burn them waiting.
-WORKER_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_WAIT_POLICY": "PASSIVE",
-    "KMP_BLOCKTIME": "0",
-}
-
-
 @contextlib.contextmanager
 def limited_threads(n: int) -> Iterator[None]:
     """torch's intra-op threads and the BLAS/OpenMP pools set to ``n`` for the duration."""

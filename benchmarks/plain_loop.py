@@ -11,11 +11,13 @@ It is honest, not tuned: no batching of models, no process pool, the libraries' 
 alone with ``python benchmarks/plain_loop.py``.
 
 The datasets are copies of PMLB datasets shipped in ``bench/data/embedded`` (MIT license; see
-``bench/data/embedded/PROVENANCE.md``).
+``bench/data/embedded/PROVENANCE.md``), or PMLB ``<name>.tsv.gz`` files in a folder the user
+names (``Grid.data_dir``; the suite then reads them through the ``local`` source).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -36,9 +38,11 @@ EMBEDDED = Path(__file__).resolve().parent.parent / "bench" / "data" / "embedded
 
 @dataclass(frozen=True, kw_only=True)
 class Grid:
-    """One benchmark grid: datasets (embedded PMLB classification sets), splits, models."""
+    """One benchmark grid: datasets (PMLB classification sets: embedded ones, or the
+    ``<name>.tsv.gz`` files of ``data_dir``), splits, models."""
 
     datasets: tuple[str, ...] = ("breast_cancer_wisconsin", "vehicle", "cmc")
+    data_dir: Path | None = None
     folds: int = 2
     seeds: tuple[int, ...] = (0,)
     n_estimators: int = 200
@@ -55,8 +59,7 @@ class Grid:
 def suite_toml(grid: Grid, *, name: str = "plain-loop-grid") -> str:
     """The same grid as a ``bench`` suite: ``ae``, naive ``mlp`` and ``pca``, no early stopping
     of the networks (patience = epochs), as in the plain loop."""
-    datasets = "".join(f'\n[[datasets]]\nsource = "embedded"\nname = "{d}"\n'
-                       for d in grid.datasets)
+    datasets = "".join(dataset_toml(grid, d) for d in grid.datasets)
     network = (f"latent = {grid.latent}\nhidden = [{grid.hidden}]\nepochs = {grid.epochs}\n"
                f"batch_size = {grid.batch_size}\npatience = {grid.epochs}\n")
     return (f'name = "{name}"\n[run]\nfolds = {grid.folds}\nseeds = {list(grid.seeds)}\n'
@@ -67,9 +70,23 @@ def suite_toml(grid: Grid, *, name: str = "plain-loop-grid") -> str:
             f"[encoders.pca]\nlatent = {grid.latent}\n{datasets}")
 
 
-def load(name: str) -> tuple[np.ndarray, np.ndarray]:
+def dataset_path(grid: Grid, name: str) -> Path:
+    """Where the PMLB table ``name`` of ``grid`` lives."""
+    return (grid.data_dir or EMBEDDED) / f"{name}.tsv.gz"
+
+
+def dataset_toml(grid: Grid, name: str, *, task: str = "classification") -> str:
+    """One ``[[datasets]]`` entry: embedded, or the ``local`` file in ``grid.data_dir``."""
+    if grid.data_dir is None:
+        return f'\n[[datasets]]\nsource = "embedded"\nname = "{name}"\n'
+    path = dataset_path(grid, name).resolve()
+    return (f'\n[[datasets]]\nsource = "local"\nname = "{name}"\npath = {json.dumps(str(path))}\n'
+            f'target = "target"\ntask = "{task}"\n')
+
+
+def load(name: str, data_dir: Path | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A PMLB table as float32 features and integer labels."""
-    frame = pd.read_csv(EMBEDDED / f"{name}.tsv.gz", sep="\t")
+    frame = pd.read_csv((data_dir or EMBEDDED) / f"{name}.tsv.gz", sep="\t")
     y = LabelEncoder().fit_transform(frame.pop("target"))
     return frame.to_numpy(np.float32), y
 
@@ -147,7 +164,7 @@ def plain_loop(grid: Grid) -> pd.DataFrame:
     """Every (dataset, fold, seed) of ``grid``: one accuracy per feature set, as rows."""
     rows = []
     for name in grid.datasets:
-        X, y = load(name)
+        X, y = load(name, grid.data_dir)
         for seed in grid.seeds:
             folds = StratifiedKFold(grid.folds, shuffle=True, random_state=0).split(X, y)
             for fold, (train, test) in enumerate(folds):

@@ -10,6 +10,13 @@ and a larger grid with ``BENCH_PERF_SEEDS=2 BENCH_PERF_FOLDS=3``, other embedded
 datasets with ``BENCH_PERF_DATASETS=iris,vehicle`` (a quick check that it runs:
 ``BENCH_PERF_DATASETS=iris nox -s perf -- -k test_throughput --benchmark-disable``). The grid
 (3 small embedded PMLB classification sets by default) is :class:`benchmarks.plain_loop.Grid`.
+The issue's grid of 10 mid-size PMLB sets (3 folds x 2 seeds, :data:`MID_SIZE`) runs from a
+folder of PMLB ``<name>.tsv.gz`` files, read through the ``local`` source:
+
+    BENCH_PERF_PMLB_DIR=/path/to/pmlb nox -s perf -- benchmarks/test_throughput.py -s
+
+(``BENCH_PERF_DATASETS``, ``_FOLDS`` and ``_SEEDS`` still override it). The 45-dataset grid of
+the issue is ``python -m benchmarks.grid45 /path/to/pmlb`` (from the repository root).
 
 * **Plain loop**: :func:`benchmarks.plain_loop.plain_loop` and ``bench run`` (default workers)
   on the same grid, in the same test, one after the other.
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,14 +38,36 @@ import pandas as pd
 import pytest
 
 from bench.api import run
-from bench.schema import UNIT_COLUMNS
 from bench.threads import usable_cores
 from benchmarks.plain_loop import Grid, plain_loop, suite_toml
+from benchmarks.recorded import recorded_compute
 
-_DATASETS = os.environ.get("BENCH_PERF_DATASETS")
-GRID = replace(Grid(), folds=int(os.environ.get("BENCH_PERF_FOLDS", "2")),
-               seeds=tuple(range(int(os.environ.get("BENCH_PERF_SEEDS", "1")))),
-               **({"datasets": tuple(_DATASETS.split(","))} if _DATASETS else {}))
+#: The issue's 10 mid-size PMLB classification sets (3 folds x 2 seeds), read from the folder
+#: ``BENCH_PERF_PMLB_DIR`` names (PMLB ``<name>.tsv.gz`` files; never a path of ours).
+MID_SIZE = ("pendigits", "vowel", "segmentation", "dna", "splice", "spambase", "car", "phoneme",
+            "churn", "kr_vs_kp")
+
+
+def grid_from_env(env: Mapping[str, str]) -> Grid:
+    """The grid the environment asks for: the 3 small embedded sets (2 folds, 1 seed) by
+    default; with ``BENCH_PERF_PMLB_DIR`` the 10 mid-size sets of that folder (3 folds, 2
+    seeds); ``BENCH_PERF_DATASETS``, ``BENCH_PERF_FOLDS`` and ``BENCH_PERF_SEEDS`` override."""
+    pmlb = env.get("BENCH_PERF_PMLB_DIR")
+    grid = Grid() if not pmlb else Grid(datasets=MID_SIZE, folds=3, seeds=(0, 1),
+                                        data_dir=Path(pmlb))
+    if grid.data_dir is not None and not grid.data_dir.is_dir():
+        raise ValueError(f"BENCH_PERF_PMLB_DIR must be a folder of PMLB <name>.tsv.gz files, "
+                         f"however: {grid.data_dir} is not a folder")
+    if env.get("BENCH_PERF_DATASETS"):
+        grid = replace(grid, datasets=tuple(env["BENCH_PERF_DATASETS"].split(",")))
+    if env.get("BENCH_PERF_FOLDS"):
+        grid = replace(grid, folds=int(env["BENCH_PERF_FOLDS"]))
+    if env.get("BENCH_PERF_SEEDS"):
+        grid = replace(grid, seeds=tuple(range(int(env["BENCH_PERF_SEEDS"]))))
+    return grid
+
+
+GRID = grid_from_env(os.environ)
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +81,6 @@ def _bench(suite: Path, out: Path, *, workers: int | None) -> tuple[float, pd.Da
     outcome = run(suite, out=out, device="cpu", workers=workers, force_new=True)
     assert outcome.failures.empty, outcome.failures["error"].tolist()
     return outcome.wall_s, outcome.results
-
-
-def recorded_compute(rows: pd.DataFrame) -> float:
-    """Seconds of model work the rows record, each encoder fit counted once per unit."""
-    encoder = rows[rows["encoder"] != "none"].groupby(list(UNIT_COLUMNS))["encoder_fit_s"].first()
-    return float(rows["xgb_fit_s"].sum() + rows["predict_s"].sum() + encoder.sum())
 
 
 def _report(benchmark, **numbers: float) -> None:

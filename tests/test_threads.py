@@ -9,7 +9,6 @@ from threadpoolctl import threadpool_info
 from bench.threads import (
     FIT_THREAD_CELLS,
     LARGE_FIT_THREADS,
-    WORKER_ENV,
     fit_threads,
     limited_threads,
     usable_cores,
@@ -54,6 +53,3 @@ def test_limited_threads_limits_blas_pools() -> None:
         counts = {pool["num_threads"] for pool in threadpool_info()}
     assert counts <= {1}
 
-
-def test_workers_do_not_spin_wait() -> None:
-    assert WORKER_ENV["OMP_WAIT_POLICY"] == "PASSIVE"

@@ -75,6 +75,12 @@ def run(
     # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below): on
     # cores shared with other work, spinning threads slow everyone down.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if executor == "local" and (workers != 1 or unit_timeout is not None) and not dry_run:
+        # Worker processes fork from a server that imports torch and XGBoost once: start it now,
+        # so that its imports overlap this command's own, the suite's loading and planning.
+        from bench.forkserver import start_forkserver
+
+        start_forkserver()
     # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
     from bench.check import check_suite
     from bench.data import OpenMLOptions
