@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench.arrays import TreeMatrix, tree_matrix
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
@@ -93,6 +94,8 @@ class SplitView:
     raw_test: pd.DataFrame
     y_train: np.ndarray
     y_test: np.ndarray
+    tree_train: TreeMatrix  # raw_train / raw_test on the run's device, uploaded once
+    tree_test: TreeMatrix
 
     def fields(self) -> dict[str, Any]:
         return {"task": self.dataset.task, "openml_task_id": self.dataset.openml_task_id,
@@ -103,7 +106,8 @@ class SplitView:
         return derive_seed(suite_seed, i.dataset, i.repeat, i.fold, i.seed, purpose)
 
 
-def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> SplitView:
+def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite,
+            device: str = "cpu") -> SplitView:
     X_train, X_test = dataset.X.iloc[split.train], dataset.X.iloc[split.test]
     y_train = dataset.y[split.train]
     tree = TreeInputs().fit(X_train)
@@ -112,8 +116,10 @@ def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> Spl
         fraction=suite.run.validation_fraction, stratify=dataset.is_classification,
         seed=derive_seed(suite.seed, item.dataset, item.repeat, item.fold, item.seed, "val"),
     )
-    return SplitView(item, dataset, fit, val, X_train, X_test, tree.transform(X_train),
-                      tree.transform(X_test), y_train, dataset.y[split.test])
+    raw_train, raw_test = tree.transform(X_train), tree.transform(X_test)
+    return SplitView(item, dataset, fit, val, X_train, X_test, raw_train, raw_test, y_train,
+                     dataset.y[split.test], tree_matrix(raw_train, device),
+                     tree_matrix(raw_test, device))
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,8 @@ def _run_chunks(job: DatasetJob, dataset: Dataset, splits: dict[tuple[int, int],
         views: list[SplitView] = []
         for item in chunk.items:
             try:
-                views.append(prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite))
+                views.append(prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite,
+                                     ctx.device.kind))
             except Exception as exc:  # noqa: BLE001 - this split's keys fail, the rest go on
                 yield _failed_item(item, ctx, exc, skip, on_unit, "failed to split", info)
                 info = None
@@ -348,11 +355,11 @@ def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
     """Train XGBoost on one feature set and return its result row."""
     feature_set = key.feature_set
     try:
-        train = build_features(view.raw_train, None if emb is None else emb.train, feature_set)
-        test = build_features(view.raw_test, None if emb is None else emb.test, feature_set)
+        train = build_features(view.tree_train, None if emb is None else emb.train, feature_set)
+        test = build_features(view.tree_test, None if emb is None else emb.test, feature_set)
         result = fit_predict(
-            train.iloc[view.fit], view.y_train[view.fit],
-            train.iloc[view.val], view.y_train[view.val], test,
+            train.take(view.fit), view.y_train[view.fit],
+            train.take(view.val), view.y_train[view.val], test,
             config=ctx.suite.xgboost, task=view.dataset.task, n_classes=view.dataset.n_classes,
             seed=view.seed("xgb", ctx.suite.seed), device=ctx.device.kind, nthread=ctx.nthread,
         )
