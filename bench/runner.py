@@ -29,6 +29,7 @@ from bench.encoders.many import FitOutcome, fit_transform_many
 from bench.features import build_features
 from bench.metrics import classification_metrics, regression_metrics
 from bench.models import booster_params, fit_predict
+from bench.oom import free_device_memory, is_cuda_oom, reason, smaller_batch
 from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
@@ -97,6 +98,13 @@ class SplitView:
     tree_train: TreeMatrix  # raw_train / raw_test on the run's device, uploaded once
     tree_test: TreeMatrix
 
+    def on(self, device: str) -> SplitView:
+        """This view with its XGBoost matrices on ``device`` (a unit retried on the CPU)."""
+        if device == self.tree_train.device:
+            return self
+        return dataclasses.replace(self, tree_train=tree_matrix(self.raw_train, device),
+                                   tree_test=tree_matrix(self.raw_test, device))
+
     def fields(self) -> dict[str, Any]:
         return {"task": self.dataset.task, "openml_task_id": self.dataset.openml_task_id,
                 "n_train": len(self.fit) + len(self.val), "n_test": len(self.y_test)}
@@ -137,6 +145,7 @@ class EncoderOutput:
     fit_s: float
     rows: np.ndarray | None = None
     shift_auc: float | None = None
+    device: DeviceInfo | None = None  # where a unit retried after a CUDA OOM ran (None: the run's)
 
 
 @dataclass(frozen=True)
@@ -264,6 +273,7 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
     for name in views[0].item.encoders:
         wanted = [any(k not in skip for k in v.item.encoder_keys(name)) for v in views]
         outputs[name] = fit_encoders(name, views, wanted, ctx)
+        free_device_memory(ctx.device.kind)
     for i, view in enumerate(views):
         item, desc = view.item, f"{view.item.dataset} r{view.item.repeat} f{view.item.fold} s{view.item.seed}"
         rows: list[dict[str, Any]] = []
@@ -273,6 +283,7 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
             on_unit(desc)
         for name, results in outputs.items():
             rows.extend(_encoder_rows(view, ctx, name, results[i], skip))
+            free_device_memory(ctx.device.kind)
             on_unit(desc)
         yield ItemResult(item, rows)
 
@@ -307,11 +318,45 @@ def fit_encoders(
                                   [views[i].y_train for i in todo], task=views[0].dataset.task)
     except Exception as exc:  # noqa: BLE001 - the encoder's rows of this chunk fail
         for i in todo:
-            out[i] = exc
+            out[i] = (_retry_after_oom(name, params, kind, encoders[i], views[i], ctx, exc)
+                      if is_cuda_oom(exc) else exc)
         return out
     for i, fit in zip(todo, fits, strict=True):
         out[i] = _embed_test(name, encoders[i], views[i], fit, ctx)
+        if isinstance(out[i], BaseException) and is_cuda_oom(out[i]):
+            out[i] = _retry_after_oom(name, params, kind, encoders[i], views[i], ctx, out[i])
     return out
+
+
+def _retry_after_oom(name: str, params: dict[str, Any], kind: str, encoder: Encoder,
+                     view: SplitView, ctx: RunContext,
+                     error: BaseException) -> EncoderOutput | BaseException:
+    """A fit that ran out of CUDA memory, again: alone with half the encoder batch on the same
+    device, then on the CPU. The output records where it ran and why; the last error if none
+    worked."""
+    attempts: list[tuple[dict[str, Any], DeviceInfo]] = []
+    smaller = smaller_batch(params, getattr(encoder, "batch_size", None))
+    if smaller is not None:
+        attempts.append((smaller, ctx.device.retried(
+            ctx.device.kind, reason(f"retried with batch_size {smaller['batch_size']}"))))
+    attempts.append((params, ctx.device.retried("cpu", reason("retried on cpu"))))
+    for attempt_params, device in attempts:
+        free_device_memory(ctx.device.kind)
+        try:
+            retry = make_encoder(name, attempt_params, random_state=view.seed(kind, ctx.suite.seed),
+                                 device=device.torch_device)
+            fit = fit_transform_many([retry], [view.X_train], [view.y_train],
+                                     task=view.dataset.task)[0]
+        except Exception as exc:  # noqa: BLE001 - becomes error rows
+            error = exc
+            continue
+        result = _embed_test(name, retry, view, fit, ctx)
+        if not isinstance(result, BaseException):
+            return dataclasses.replace(result, device=device)
+        error = result
+        if not is_cuda_oom(result):
+            break
+    return error
 
 
 def _embed_test(name: str, encoder: Encoder, view: SplitView, fit: FitOutcome,
@@ -341,6 +386,8 @@ def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
         return []
     if isinstance(result, BaseException):
         return [ctx.error_row(key, result, **view.fields()) for key in wanted]
+    if result.device is not None:  # retried after a CUDA OOM: its XGBoost models run there too
+        ctx, view = dataclasses.replace(ctx, device=result.device), view.on(result.device.kind)
     if result.rows is not None:
         # XGBoost trains (and early-stops) only on the rows the encoder kept back, and so does
         # this encoder's own raw row: the fair baseline for it.
@@ -352,7 +399,19 @@ def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
 
 def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
               emb: EncoderOutput | None) -> dict[str, Any]:
-    """Train XGBoost on one feature set and return its result row."""
+    """Train XGBoost on one feature set and return its result row; after a CUDA OOM, once
+    more on the CPU (the row says so)."""
+    row = _evaluate_on(view, ctx, key, emb)
+    if ctx.device.kind == "cuda" and row.get("_oom"):
+        free_device_memory("cuda")
+        cpu = ctx.device.retried("cpu", reason("xgboost retried on cpu"))
+        row = _evaluate_on(view.on("cpu"), dataclasses.replace(ctx, device=cpu), key, emb)
+    row.pop("_oom", None)
+    return row
+
+
+def _evaluate_on(view: SplitView, ctx: RunContext, key: RowKey,
+                 emb: EncoderOutput | None) -> dict[str, Any]:
     feature_set = key.feature_set
     try:
         train = build_features(view.tree_train, None if emb is None else emb.train, feature_set)
@@ -368,7 +427,7 @@ def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
         else:
             metrics = regression_metrics(view.y_test, result.prediction)
     except Exception as exc:  # noqa: BLE001 - this key fails, the rest go on
-        return ctx.error_row(key, exc, **view.fields())
+        return {**ctx.error_row(key, exc, **view.fields()), "_oom": is_cuda_oom(exc)}
     return ctx.new_row(
         key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
