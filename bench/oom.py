@@ -42,6 +42,21 @@ def free_device_memory(device: str) -> None:
         cupy.get_default_memory_pool().free_all_blocks()
 
 
+def reset_peak(device: str) -> None:
+    """Start a new peak of torch's device memory (for :func:`peak_mib`)."""
+    torch = sys.modules.get("torch")
+    if device == "cuda" and torch is not None and torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+
+
+def peak_mib(device: str) -> float | None:
+    """The peak device memory torch allocated since :func:`reset_peak`, in MiB; None on the CPU."""
+    torch = sys.modules.get("torch")
+    if device != "cuda" or torch is None or not torch.cuda.is_available():
+        return None
+    return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+
+
 def smaller_batch(params: dict[str, Any], default: int | None) -> dict[str, Any] | None:
     """``params`` with ``batch_size`` halved (from ``default`` when unset), or ``None`` when the
     encoder has no batch (``default`` None) or the batch cannot shrink further."""

@@ -29,7 +29,14 @@ from bench.encoders.many import FitOutcome, fit_transform_many
 from bench.features import build_features
 from bench.metrics import classification_metrics, regression_metrics
 from bench.models import booster_params, fit_predict
-from bench.oom import free_device_memory, is_cuda_oom, reason, smaller_batch
+from bench.oom import (
+    free_device_memory,
+    is_cuda_oom,
+    peak_mib,
+    reason,
+    reset_peak,
+    smaller_batch,
+)
 from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
@@ -146,6 +153,7 @@ class EncoderOutput:
     rows: np.ndarray | None = None
     shift_auc: float | None = None
     device: DeviceInfo | None = None  # where a unit retried after a CUDA OOM ran (None: the run's)
+    peak_mib: float | None = None  # torch's peak device memory during the fit (None on the CPU)
 
 
 @dataclass(frozen=True)
@@ -313,6 +321,7 @@ def fit_encoders(
             except Exception as exc:  # noqa: BLE001 - becomes error rows
                 out[i] = exc
     todo = list(encoders)
+    reset_peak(ctx.device.kind)
     try:
         fits = fit_transform_many([encoders[i] for i in todo], [views[i].X_train for i in todo],
                                   [views[i].y_train for i in todo], task=views[0].dataset.task)
@@ -321,8 +330,11 @@ def fit_encoders(
             out[i] = (_retry_after_oom(name, params, kind, encoders[i], views[i], ctx, exc)
                       if is_cuda_oom(exc) else exc)
         return out
+    peak = peak_mib(ctx.device.kind)
     for i, fit in zip(todo, fits, strict=True):
         out[i] = _embed_test(name, encoders[i], views[i], fit, ctx)
+        if isinstance(out[i], EncoderOutput):
+            out[i] = dataclasses.replace(out[i], peak_mib=peak)
         if isinstance(out[i], BaseException) and is_cuda_oom(out[i]):
             out[i] = _retry_after_oom(name, params, kind, encoders[i], views[i], ctx, out[i])
     return out
@@ -342,6 +354,7 @@ def _retry_after_oom(name: str, params: dict[str, Any], kind: str, encoder: Enco
     attempts.append((params, ctx.device.retried("cpu", reason("retried on cpu"))))
     for attempt_params, device in attempts:
         free_device_memory(ctx.device.kind)
+        reset_peak(device.kind)
         try:
             retry = make_encoder(name, attempt_params, random_state=view.seed(kind, ctx.suite.seed),
                                  device=device.torch_device)
@@ -352,7 +365,7 @@ def _retry_after_oom(name: str, params: dict[str, Any], kind: str, encoder: Enco
             continue
         result = _embed_test(name, retry, view, fit, ctx)
         if not isinstance(result, BaseException):
-            return dataclasses.replace(result, device=device)
+            return dataclasses.replace(result, device=device, peak_mib=peak_mib(device.kind))
         error = result
         if not is_cuda_oom(result):
             break
@@ -432,6 +445,7 @@ def _evaluate_on(view: SplitView, ctx: RunContext, key: RowKey,
         key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
         shift_auc=None if emb is None else emb.shift_auc,
+        device_peak_mib=None if emb is None else emb.peak_mib,
         encoder_fit_s=0.0 if emb is None else emb.fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
         best_iteration=result.best_iteration,
     )
