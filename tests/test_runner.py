@@ -240,3 +240,30 @@ def test_the_rows_of_a_unit_retried_on_the_cpu_say_so(oom_registered, tmp_path) 
     rows = _encoder_rows(view, ctx, "oom_ae", out, set())
     assert {(r["status"], r["device"], r["fallback_reason"]) for r in rows} == {
         (Status.OK, "cpu", "cuda-oom: retried on cpu")}
+
+
+def test_an_xgboost_fit_out_of_cuda_memory_is_retried_on_the_cpu(
+        suite: Suite, job: DatasetJob, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XGBoost's own device-memory error (planted in the real fit_predict for device="cuda";
+    no GPU is touched): the row is trained again on the CPU and says so."""
+    import xgboost as xgb
+
+    import bench.runner
+    from bench.device import DeviceInfo
+    from bench.runner import _evaluate
+
+    real = bench.runner.fit_predict
+
+    def fit_predict(*args, device: str = "cpu", **kwargs):
+        if device == "cuda":
+            raise xgb.core.XGBoostError("cudaErrorMemoryAllocation: out of memory")
+        return real(*args, device=device, **kwargs)
+
+    monkeypatch.setattr(bench.runner, "fit_predict", fit_predict)
+    ctx = RunContext(suite, run_id="r", config_hash="h", nthread=1,
+                     device=DeviceInfo("cuda", "a GPU", "cuda: CUDA available"))
+    dataset, splits = load_job_data(job, ctx)
+    view = prepare(job.items[0], dataset, splits[(0, 0)], suite)
+    row = _evaluate(view, ctx, job.items[0].key(NO_ENCODER, "raw"), None)
+    assert (row["status"], row["device"], row["fallback_reason"]) == (
+        Status.OK, "cpu", "cuda-oom: xgboost retried on cpu")
