@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.arrays import TreeMatrix, tree_matrix
+from bench.arrays import TreeMatrix, to_device, tree_matrix
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
@@ -387,7 +387,10 @@ def _embed_test(name: str, encoder: Encoder, view: SplitView, fit: FitOutcome,
             raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
         shift = shift_auc(used, emb_test, seed=view.seed("shift", ctx.suite.seed),
                           nthread=ctx.nthread)
-        return EncoderOutput(encoder.mode, emb_train, emb_test, fit_s, rows, shift)
+        # Uploaded once per fit to where XGBoost reads it (NumPy stays as it is on the CPU).
+        device = view.tree_train.device
+        return EncoderOutput(encoder.mode, to_device(emb_train, device),
+                             to_device(emb_test, device), fit_s, rows, shift)
     except Exception as exc:  # noqa: BLE001 - becomes error rows
         return exc
 
