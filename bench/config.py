@@ -130,6 +130,42 @@ class SklearnSpec(_Strict):
     name: str
 
 
+class SyntheticSpec(_Strict):
+    """A table drawn by scikit-learn's ``make_classification`` or ``make_regression``: the same
+    numbers for the same entry on every machine (``seed``), for scale tests on any device.
+
+    ``informative`` of the ``features`` columns carry the signal (the rest are noise);
+    ``classes`` applies to ``make_classification`` only (2 when unset).
+    """
+
+    source: Literal["synthetic"]
+    name: str
+    generator: Literal["make_classification", "make_regression"]
+    rows: int = Field(ge=20, le=50_000_000)
+    features: int = Field(ge=1, le=10_000)
+    informative: int = Field(ge=1)
+    classes: int | None = Field(None, ge=2, le=1000)
+    seed: Seed = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SyntheticSpec:
+        if self.informative > self.features:
+            raise ValueError(f"informative must be <= features ({self.features}), however: "
+                             f"{self.informative}")
+        if self.generator == "make_regression" and self.classes is not None:
+            raise ValueError("classes applies to make_classification only, however: it is set "
+                             "for make_regression")
+        # make_classification puts 2 clusters per class on the vertices of a hypercube.
+        if self.generator == "make_classification" and 2 * self.n_classes > 2**min(self.informative, 30):
+            raise ValueError(f"make_classification needs 2 * classes <= 2 ** informative, however: "
+                             f"classes = {self.n_classes}, informative = {self.informative}")
+        return self
+
+    @property
+    def n_classes(self) -> int:
+        return self.classes or 2
+
+
 class LocalSpec(_Strict):
     source: Literal["local"]
     path: Path = Field(strict=False)
@@ -174,7 +210,8 @@ class OpenMLSpec(_Strict):
 
 
 DatasetSpec = Annotated[
-    EmbeddedSpec | SklearnSpec | LocalSpec | OpenMLSpec, Field(discriminator="source")
+    EmbeddedSpec | SklearnSpec | SyntheticSpec | LocalSpec | OpenMLSpec,
+    Field(discriminator="source")
 ]
 
 

@@ -24,8 +24,15 @@ class DeviceInfo:
 
     @property
     def fallback_reason(self) -> str:
-        """Why ``auto`` ended on the CPU; empty when the device is what was asked for."""
+        """Why ``auto`` ended on the CPU, or how a unit was retried after running out of CUDA
+        memory (``cuda-oom: ...``); empty when the device is what was asked for."""
+        if self.reason.startswith("cuda-oom:"):
+            return self.reason
         return self.reason if self.reason.startswith("auto:") and self.kind == "cpu" else ""
+
+    def retried(self, kind: Literal["cpu", "cuda"], reason: str) -> DeviceInfo:
+        """The device a retried unit ran on, with ``reason`` as its fallback reason."""
+        return DeviceInfo(kind, self.name if kind == self.kind else cpu_name(), reason)
 
 
 def resolve_device(request: str = "auto") -> DeviceInfo:
@@ -51,6 +58,13 @@ def _cuda_status() -> tuple[bool, str]:
         built = torch.version.cuda
         return False, "torch sees no CUDA device" + ("" if built else " (CPU-only torch build)")
     return True, "ok"
+
+
+def projection_backend(device: str) -> str:
+    """What fits ``pca`` and applies ``rp`` on ``device``: scikit-learn on the CPU, torch on
+    CUDA (cuML is not used: its wheels cannot travel to the GPU test machine, and torch's SVD
+    with scikit-learn's sign convention already agrees with the CPU to 1e-8)."""
+    return "torch" if str(device).startswith("cuda") else "sklearn"
 
 
 def cpu_name() -> str:

@@ -1,4 +1,12 @@
-"""XGBoost: fit with early stopping on a validation split, predict, time both."""
+"""XGBoost: fit with early stopping on a validation split, predict, time both.
+
+The matrices come as :class:`~bench.arrays.TreeMatrix` (NumPy on the CPU, CuPy on CUDA: XGBoost
+reads device memory directly). With ``tree_method = "hist"`` (the default) the training rows go
+into a ``QuantileDMatrix`` and the validation and test rows into ``QuantileDMatrix`` matrices with
+``ref=`` the training one (its bin edges), so no float copy of the data is kept besides the
+bins; ``approx`` and ``exact`` need a plain ``DMatrix``. Only the predictions come back to the
+host.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xgboost as xgb
 
+from bench.arrays import TreeMatrix, to_device, to_host
 from bench.config import XGBoostConfig
 
 #: Parameters of the sklearn wrapper that are not booster parameters.
@@ -44,12 +52,25 @@ def booster_params(
     return params
 
 
+def matrix(X: TreeMatrix, label: np.ndarray | None = None, *, params: dict[str, Any],
+           ref: xgb.DMatrix | None = None) -> xgb.DMatrix:
+    """``X`` (and its labels, moved to ``X``'s device) as an XGBoost matrix: a
+    ``QuantileDMatrix`` (bins from ``ref`` when given) for ``hist``, else a ``DMatrix``."""
+    y = None if label is None else to_device(np.asarray(label), X.device)
+    common: dict[str, Any] = {"label": y, "feature_names": list(X.names),
+                              "feature_types": list(X.types), "enable_categorical": True,
+                              "nthread": params.get("nthread") or None}
+    if params.get("tree_method", "hist") != "hist":
+        return xgb.DMatrix(X.values, **common)
+    return xgb.QuantileDMatrix(X.values, **common, ref=ref, max_bin=params.get("max_bin"))
+
+
 def fit_predict(
-    X_fit: pd.DataFrame,
+    X_fit: TreeMatrix,
     y_fit: np.ndarray,
-    X_val: pd.DataFrame,
+    X_val: TreeMatrix,
     y_val: np.ndarray,
-    X_test: pd.DataFrame,
+    X_test: TreeMatrix,
     *,
     config: XGBoostConfig,
     task: str,
@@ -67,8 +88,8 @@ def fit_predict(
         config, task=task, n_classes=n_classes, seed=seed, device=device, nthread=nthread
     )
     start = time.perf_counter()
-    dfit = xgb.DMatrix(X_fit, label=y_fit, enable_categorical=True)
-    dval = xgb.DMatrix(X_val, label=y_val, enable_categorical=True)
+    dfit = matrix(X_fit, y_fit, params=params)
+    dval = matrix(X_val, y_val, params=params, ref=dfit)
     booster = xgb.train(
         params,
         dfit,
@@ -80,8 +101,8 @@ def fit_predict(
     fit_s = time.perf_counter() - start
     best = booster.best_iteration if config.early_stopping_rounds else config.n_estimators - 1
     start = time.perf_counter()
-    dtest = xgb.DMatrix(X_test, enable_categorical=True)
-    raw = booster.predict(dtest, iteration_range=(0, best + 1))
+    dtest = matrix(X_test, params=params, ref=dfit)
+    raw = to_host(booster.predict(dtest, iteration_range=(0, best + 1)))
     predict_s = time.perf_counter() - start
     if task == "binary":
         raw = np.column_stack([1.0 - raw, raw])

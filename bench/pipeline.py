@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 import pandas as pd
 
 from bench.config import Suite
-from bench.device import DeviceInfo
+from bench.device import DeviceInfo, projection_backend
 from bench.environment import environment
 from bench.errors import ConfigError, DataError
 from bench.executors import Executor, LocalExecutor
@@ -196,7 +196,8 @@ def _manifest(plan: Plan, ctx: RunContext, executor: Executor) -> dict[str, Any]
         "config_hash": ctx.config_hash,
         "expected_rows": plan.n_rows,
         "device": {"kind": ctx.device.kind, "name": ctx.device.name,
-                   "reason": ctx.device.reason},
+                   "reason": ctx.device.reason,
+                   "projection_backend": projection_backend(ctx.device.kind)},
         "executor": executor.describe(),
         # Each dataset's count is datasets.<name>.fit_threads; this is the rule that chose it.
         "fit_threads": {"override": ctx.nthread or None, "one_thread_below_cells": FIT_THREAD_CELLS,

@@ -1,8 +1,9 @@
 """Reading one results file (a part or ``results.parquet``): its schema version and columns.
 
 Runs of this version and of every older one are read; a column an older run lacks (e.g.
-``shift_auc`` before version 2) reads as NULL, and its rows keep their own ``schema_version``. A
-newer version is refused with what to do. :mod:`bench.store` reads and writes whole runs on top.
+``shift_auc`` before version 2, ``device_peak_mib`` before 3) reads as NULL, and its rows keep
+their own ``schema_version``. A newer version is refused with what to do. :mod:`bench.store`
+reads and writes whole runs on top.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench.arrays import TreeMatrix, to_device, tree_matrix
 from bench.config import OpenMLSpec, Suite
 from bench.data import Dataset, OpenMLOptions, load_dataset
 from bench.device import DeviceInfo
@@ -28,6 +29,14 @@ from bench.encoders.many import FitOutcome, fit_transform_many
 from bench.features import build_features
 from bench.metrics import classification_metrics, regression_metrics
 from bench.models import booster_params, fit_predict
+from bench.oom import (
+    free_device_memory,
+    is_cuda_oom,
+    peak_mib,
+    reason,
+    reset_peak,
+    smaller_batch,
+)
 from bench.plan import DatasetJob, WorkItem
 from bench.preprocess import TreeInputs
 from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
@@ -93,6 +102,15 @@ class SplitView:
     raw_test: pd.DataFrame
     y_train: np.ndarray
     y_test: np.ndarray
+    tree_train: TreeMatrix  # raw_train / raw_test on the run's device, uploaded once
+    tree_test: TreeMatrix
+
+    def on(self, device: str) -> SplitView:
+        """This view with its XGBoost matrices on ``device`` (a unit retried on the CPU)."""
+        if device == self.tree_train.device:
+            return self
+        return dataclasses.replace(self, tree_train=tree_matrix(self.raw_train, device),
+                                   tree_test=tree_matrix(self.raw_test, device))
 
     def fields(self) -> dict[str, Any]:
         return {"task": self.dataset.task, "openml_task_id": self.dataset.openml_task_id,
@@ -103,7 +121,8 @@ class SplitView:
         return derive_seed(suite_seed, i.dataset, i.repeat, i.fold, i.seed, purpose)
 
 
-def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> SplitView:
+def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite,
+            device: str = "cpu") -> SplitView:
     X_train, X_test = dataset.X.iloc[split.train], dataset.X.iloc[split.test]
     y_train = dataset.y[split.train]
     tree = TreeInputs().fit(X_train)
@@ -112,8 +131,10 @@ def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite) -> Spl
         fraction=suite.run.validation_fraction, stratify=dataset.is_classification,
         seed=derive_seed(suite.seed, item.dataset, item.repeat, item.fold, item.seed, "val"),
     )
-    return SplitView(item, dataset, fit, val, X_train, X_test, tree.transform(X_train),
-                      tree.transform(X_test), y_train, dataset.y[split.test])
+    raw_train, raw_test = tree.transform(X_train), tree.transform(X_test)
+    return SplitView(item, dataset, fit, val, X_train, X_test, raw_train, raw_test, y_train,
+                     dataset.y[split.test], tree_matrix(raw_train, device),
+                     tree_matrix(raw_test, device))
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,8 @@ class EncoderOutput:
     fit_s: float
     rows: np.ndarray | None = None
     shift_auc: float | None = None
+    device: DeviceInfo | None = None  # where a unit retried after a CUDA OOM ran (None: the run's)
+    peak_mib: float | None = None  # torch's peak device memory during the fit (None on the CPU)
 
 
 @dataclass(frozen=True)
@@ -192,7 +215,8 @@ def _run_chunks(job: DatasetJob, dataset: Dataset, splits: dict[tuple[int, int],
         views: list[SplitView] = []
         for item in chunk.items:
             try:
-                views.append(prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite))
+                views.append(prepare(item, dataset, splits[(item.repeat, item.fold)], ctx.suite,
+                                     ctx.device.kind))
             except Exception as exc:  # noqa: BLE001 - this split's keys fail, the rest go on
                 yield _failed_item(item, ctx, exc, skip, on_unit, "failed to split", info)
                 info = None
@@ -257,6 +281,7 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
     for name in views[0].item.encoders:
         wanted = [any(k not in skip for k in v.item.encoder_keys(name)) for v in views]
         outputs[name] = fit_encoders(name, views, wanted, ctx)
+        free_device_memory(ctx.device.kind)
     for i, view in enumerate(views):
         item, desc = view.item, f"{view.item.dataset} r{view.item.repeat} f{view.item.fold} s{view.item.seed}"
         rows: list[dict[str, Any]] = []
@@ -266,6 +291,7 @@ def _run_chunk(views: list[SplitView], ctx: RunContext, skip, on_unit) -> Iterat
             on_unit(desc)
         for name, results in outputs.items():
             rows.extend(_encoder_rows(view, ctx, name, results[i], skip))
+            free_device_memory(ctx.device.kind)
             on_unit(desc)
         yield ItemResult(item, rows)
 
@@ -295,16 +321,55 @@ def fit_encoders(
             except Exception as exc:  # noqa: BLE001 - becomes error rows
                 out[i] = exc
     todo = list(encoders)
+    reset_peak(ctx.device.kind)
     try:
         fits = fit_transform_many([encoders[i] for i in todo], [views[i].X_train for i in todo],
                                   [views[i].y_train for i in todo], task=views[0].dataset.task)
     except Exception as exc:  # noqa: BLE001 - the encoder's rows of this chunk fail
         for i in todo:
-            out[i] = exc
+            out[i] = (_retry_after_oom(name, params, kind, encoders[i], views[i], ctx, exc)
+                      if is_cuda_oom(exc) else exc)
         return out
+    peak = peak_mib(ctx.device.kind)
     for i, fit in zip(todo, fits, strict=True):
         out[i] = _embed_test(name, encoders[i], views[i], fit, ctx)
+        if isinstance(out[i], EncoderOutput):
+            out[i] = dataclasses.replace(out[i], peak_mib=peak)
+        if isinstance(out[i], BaseException) and is_cuda_oom(out[i]):
+            out[i] = _retry_after_oom(name, params, kind, encoders[i], views[i], ctx, out[i])
     return out
+
+
+def _retry_after_oom(name: str, params: dict[str, Any], kind: str, encoder: Encoder,
+                     view: SplitView, ctx: RunContext,
+                     error: BaseException) -> EncoderOutput | BaseException:
+    """A fit that ran out of CUDA memory, again: alone with half the encoder batch on the same
+    device, then on the CPU. The output records where it ran and why; the last error if none
+    worked."""
+    attempts: list[tuple[dict[str, Any], DeviceInfo]] = []
+    smaller = smaller_batch(params, getattr(encoder, "batch_size", None))
+    if smaller is not None:
+        attempts.append((smaller, ctx.device.retried(
+            ctx.device.kind, reason(f"retried with batch_size {smaller['batch_size']}"))))
+    attempts.append((params, ctx.device.retried("cpu", reason("retried on cpu"))))
+    for attempt_params, device in attempts:
+        free_device_memory(ctx.device.kind)
+        reset_peak(device.kind)
+        try:
+            retry = make_encoder(name, attempt_params, random_state=view.seed(kind, ctx.suite.seed),
+                                 device=device.torch_device)
+            fit = fit_transform_many([retry], [view.X_train], [view.y_train],
+                                     task=view.dataset.task)[0]
+        except Exception as exc:  # noqa: BLE001 - becomes error rows
+            error = exc
+            continue
+        result = _embed_test(name, retry, view, fit, ctx)
+        if not isinstance(result, BaseException):
+            return dataclasses.replace(result, device=device, peak_mib=peak_mib(device.kind))
+        error = result
+        if not is_cuda_oom(result):
+            break
+    return error
 
 
 def _embed_test(name: str, encoder: Encoder, view: SplitView, fit: FitOutcome,
@@ -322,7 +387,10 @@ def _embed_test(name: str, encoder: Encoder, view: SplitView, fit: FitOutcome,
             raise FloatingPointError(f"encoder {name!r} produced non-finite embeddings")
         shift = shift_auc(used, emb_test, seed=view.seed("shift", ctx.suite.seed),
                           nthread=ctx.nthread)
-        return EncoderOutput(encoder.mode, emb_train, emb_test, fit_s, rows, shift)
+        # Uploaded once per fit to where XGBoost reads it (NumPy stays as it is on the CPU).
+        device = view.tree_train.device
+        return EncoderOutput(encoder.mode, to_device(emb_train, device),
+                             to_device(emb_test, device), fit_s, rows, shift)
     except Exception as exc:  # noqa: BLE001 - becomes error rows
         return exc
 
@@ -334,6 +402,8 @@ def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
         return []
     if isinstance(result, BaseException):
         return [ctx.error_row(key, result, **view.fields()) for key in wanted]
+    if result.device is not None:  # retried after a CUDA OOM: its XGBoost models run there too
+        ctx, view = dataclasses.replace(ctx, device=result.device), view.on(result.device.kind)
     if result.rows is not None:
         # XGBoost trains (and early-stops) only on the rows the encoder kept back, and so does
         # this encoder's own raw row: the fair baseline for it.
@@ -345,14 +415,26 @@ def _encoder_rows(view: SplitView, ctx: RunContext, name: str,
 
 def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
               emb: EncoderOutput | None) -> dict[str, Any]:
-    """Train XGBoost on one feature set and return its result row."""
+    """Train XGBoost on one feature set and return its result row; after a CUDA OOM, once
+    more on the CPU (the row says so)."""
+    row = _evaluate_on(view, ctx, key, emb)
+    if ctx.device.kind == "cuda" and row.get("_oom"):
+        free_device_memory("cuda")
+        cpu = ctx.device.retried("cpu", reason("xgboost retried on cpu"))
+        row = _evaluate_on(view.on("cpu"), dataclasses.replace(ctx, device=cpu), key, emb)
+    row.pop("_oom", None)
+    return row
+
+
+def _evaluate_on(view: SplitView, ctx: RunContext, key: RowKey,
+                 emb: EncoderOutput | None) -> dict[str, Any]:
     feature_set = key.feature_set
     try:
-        train = build_features(view.raw_train, None if emb is None else emb.train, feature_set)
-        test = build_features(view.raw_test, None if emb is None else emb.test, feature_set)
+        train = build_features(view.tree_train, None if emb is None else emb.train, feature_set)
+        test = build_features(view.tree_test, None if emb is None else emb.test, feature_set)
         result = fit_predict(
-            train.iloc[view.fit], view.y_train[view.fit],
-            train.iloc[view.val], view.y_train[view.val], test,
+            train.take(view.fit), view.y_train[view.fit],
+            train.take(view.val), view.y_train[view.val], test,
             config=ctx.suite.xgboost, task=view.dataset.task, n_classes=view.dataset.n_classes,
             seed=view.seed("xgb", ctx.suite.seed), device=ctx.device.kind, nthread=ctx.nthread,
         )
@@ -361,11 +443,12 @@ def _evaluate(view: SplitView, ctx: RunContext, key: RowKey,
         else:
             metrics = regression_metrics(view.y_test, result.prediction)
     except Exception as exc:  # noqa: BLE001 - this key fails, the rest go on
-        return ctx.error_row(key, exc, **view.fields())
+        return {**ctx.error_row(key, exc, **view.fields()), "_oom": is_cuda_oom(exc)}
     return ctx.new_row(
         key, **view.fields(), **metrics,
         n_features=train.shape[1], n_embedding=0 if emb is None else emb.train.shape[1],
         shift_auc=None if emb is None else emb.shift_auc,
+        device_peak_mib=None if emb is None else emb.peak_mib,
         encoder_fit_s=0.0 if emb is None else emb.fit_s, xgb_fit_s=result.fit_s, predict_s=result.predict_s,
         best_iteration=result.best_iteration,
     )

@@ -20,10 +20,11 @@ from typing import Any, NamedTuple
 from bench.errors import ConfigError
 
 #: Written into ``manifest.json`` and every parquet file's metadata; see ``bench.store``.
-#: History: 1 — the first release; 2 — ``shift_auc`` added (NULL when read from a version-1 run).
+#: History: 1 — the first release; 2 — ``shift_auc`` added (NULL when read from a version-1 run);
+#: 3 — ``device_peak_mib`` added (NULL when read from older runs, and on the CPU).
 #: The store reads this version and every older one (columns an older run lacks are NULL), and
 #: refuses newer ones; it never appends rows to a run of another version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_KEY = b"bench_schema_version"
 
 
@@ -118,6 +119,8 @@ HIGHER_IS_BETTER: dict[str, bool] = {
 TIMING_COLUMNS: tuple[str, ...] = ("encoder_fit_s", "xgb_fit_s", "predict_s")
 #: The embedding shift diagnostic's column (schema version 2 on).
 SHIFT_COLUMN = "shift_auc"
+#: Peak device memory of a unit's encoder fit (schema version 3 on).
+PEAK_MEMORY_COLUMN = "device_peak_mib"
 
 _NAN = float("nan")
 
@@ -160,6 +163,10 @@ class ResultRow:
     encoder_fit_s: float = _NAN
     xgb_fit_s: float = _NAN
     predict_s: float = _NAN
+    # Peak CUDA memory (MiB) torch allocated during the encoder fit of this row's unit (the
+    # fit's whole batched program when fits share one; XGBoost's own allocations are not
+    # counted). None on the CPU, for raw rows, and in runs before schema version 3.
+    device_peak_mib: float | None = None
     best_iteration: int = -1
     device: str = "cpu"
     fallback_reason: str = ""

@@ -177,4 +177,4 @@ def _is_number_text(value: object) -> bool:
 
 
 def _is_union_tag(part: object) -> bool:
-    return part in ("embedded", "sklearn", "local", "openml")
+    return part in ("embedded", "sklearn", "synthetic", "local", "openml")

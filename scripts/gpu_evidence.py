@@ -11,8 +11,11 @@ run cut off by its time limit still leaves what it measured):
 3. ``xgboost``: one XGBoost fit on a synthetic table (1,000,000 x 100 on the GPU machine),
    ``device="cuda"`` with a ``QuantileDMatrix`` built from a cupy array vs the CPU on every core;
 4. ``encoders``: 50 autoencoders trained batched vs one by one on the device;
-5. ``suite``: ``bench run quick`` end to end with ``--device cuda`` and ``--device cpu`` on the same
-   machine: wall time, rows, statuses, the device each row ran on and any fallback reason.
+5. ``suite``: ``bench run gpu`` (``suites/gpu.toml``: three shipped datasets and a 1,000,000-row
+   ``source = "synthetic"`` table) end to end with ``--device cuda`` and ``--device cpu`` (every
+   core: ``--threads``) on the same machine: wall time, rows, statuses, the device each row ran
+   on, any fallback reason, and the peak device memory per unit (``device_peak_mib``, per
+   dataset and encoder: benchmark 4). ``--dry-run`` runs ``quick`` on the CPU, small.
 
 Budget: about 8 minutes on an H200 with 16 cores. Nothing here is imported by the package.
 """
@@ -35,7 +38,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GPU_TEST_MODULES = ("tests/test_batched.py", "tests/test_encoders.py",
-                    "tests/test_encoders_torch_pca.py")
+                    "tests/test_encoders_torch_pca.py", "tests/test_arrays.py",
+                    "tests/test_features.py", "tests/test_models.py", "tests/test_encoders_pca.py",
+                    "tests/test_encoders_rp.py", "tests/test_device.py", "tests/test_runner.py")
 
 
 def main() -> int:
@@ -170,18 +175,24 @@ def batched_encoders(device: str, dry_run: bool) -> dict[str, Any]:
 
 def suite_cuda_vs_cpu(out: Path, dry_run: bool) -> dict[str, Any]:
     devices = ("cpu",) if dry_run else ("cuda", "cpu")
+    suite = "quick" if dry_run else "gpu"
     extra = ["--folds", "2", "--seeds", "1", "--encoders", "pca"] if dry_run else []
-    result: dict[str, Any] = {"suite": "quick", "extra_args": extra}
+    result: dict[str, Any] = {"suite": suite, "extra_args": extra}
     for device in devices:
         run_dir = out / f"run-{device}"
-        cmd = [sys.executable, "-c", "from bench.cli import main; main()", "run", "quick", "--device", device,
-               "--out", str(run_dir), "--quiet", "--force-new", *extra]
+        threads = ["--threads", str(os.cpu_count() or 1)] if device == "cpu" and not dry_run else []
+        cmd = [sys.executable, "-c", "from bench.cli import main; main()", "run", suite, "--device", device,
+               "--out", str(run_dir), "--quiet", "--force-new", *extra, *threads]
         start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=420)
+        try:  # each device's run is recorded even when the other one runs out of time
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240)
+            code, tail = proc.returncode, proc.stderr[-1500:]
+        except subprocess.TimeoutExpired as exc:
+            code, tail = "timeout", str(exc.stderr or "")[-1500:]
         wall = time.perf_counter() - start
-        result[device] = {"exit_code": proc.returncode, "wall_s": round(wall, 2),
-                          "stderr_tail": proc.stderr[-1500:], **_rows_summary(run_dir)}
-    if not dry_run and result["cpu"]["wall_s"] and result["cuda"]["wall_s"]:
+        result[device] = {"exit_code": code, "wall_s": round(wall, 2), "stderr_tail": tail,
+                          **_rows_summary(run_dir)}
+    if not dry_run and result["cpu"]["exit_code"] == 0 and result["cuda"]["exit_code"] == 0:
         result["speedup"] = round(result["cpu"]["wall_s"] / result["cuda"]["wall_s"], 2)
     return result
 
@@ -197,6 +208,10 @@ def _rows_summary(run_dir: Path) -> dict[str, Any]:
     for column in ("status", "device", "fallback_reason"):
         if column in frame:
             summary[column] = {str(k): int(v) for k, v in frame[column].value_counts().items()}
+    if "device_peak_mib" in frame and frame["device_peak_mib"].notna().any():
+        peaks = frame.dropna(subset=["device_peak_mib"]).groupby(["dataset", "encoder"])
+        summary["device_peak_mib"] = {f"{d}/{e}": float(v)
+                                      for (d, e), v in peaks["device_peak_mib"].max().items()}
     return summary
 
 

@@ -71,3 +71,40 @@ def test_suite_validation_is_torch_free() -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
     assert proc.stdout.strip() == "[]"
+
+
+# -- the GPU run path: the GPU machine carries few packages (no DuckDB, maybe no matplotlib) --
+
+_RUN_PATH = """
+import json, sys
+import bench
+import bench.cli.run, bench.pipeline, bench.runner, bench.executors, bench.models, bench.arrays
+print(json.dumps([m for m in ("duckdb", "matplotlib", "cupy") if m in sys.modules]))
+"""
+
+
+@pytest.fixture(scope="module")
+def run_path_modules() -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", _RUN_PATH], capture_output=True, text=True,
+                          timeout=300, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_the_run_path_does_not_import_duckdb(run_path_modules: list[str]) -> None:
+    assert "duckdb" not in run_path_modules
+
+
+def test_the_run_path_does_not_import_matplotlib(run_path_modules: list[str]) -> None:
+    assert "matplotlib" not in run_path_modules
+
+
+def test_the_run_path_imports_cupy_only_for_cuda(run_path_modules: list[str]) -> None:
+    assert "cupy" not in run_path_modules
+
+
+def test_import_bench_is_light() -> None:
+    script = ("import json, sys, bench; print(json.dumps([m for m in ('duckdb', 'matplotlib', "
+              "'torch', 'xgboost') if m in sys.modules]))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

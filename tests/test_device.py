@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from bench.device import DeviceInfo, cpu_name, resolve_device
+from bench.device import DeviceInfo, cpu_name, projection_backend, resolve_device
 from bench.errors import DeviceError
 
 HAS_CUDA = torch.cuda.is_available()
@@ -67,3 +67,25 @@ def test_cpu_name_is_not_empty() -> None:
 
 def test_cpu_name_is_the_name_given_to_the_cpu_device() -> None:
     assert resolve_device("cpu").name == cpu_name()
+
+
+def test_a_unit_retried_on_the_cpu_after_oom_has_that_fallback_reason() -> None:
+    cuda = DeviceInfo("cuda", "a GPU", "cuda: CUDA available")
+    assert cuda.retried("cpu", "cuda-oom: retried on cpu").fallback_reason == "cuda-oom: retried on cpu"
+
+
+def test_a_unit_retried_on_the_gpu_after_oom_keeps_its_reason() -> None:
+    cuda = DeviceInfo("cuda", "a GPU", "cuda: CUDA available")
+    retried = cuda.retried("cuda", "cuda-oom: retried with batch_size 64")
+    assert (retried.kind, retried.fallback_reason) == ("cuda", "cuda-oom: retried with batch_size 64")
+
+
+def test_a_unit_retried_on_the_cpu_is_named_after_the_cpu() -> None:
+    cuda = DeviceInfo("cuda", "a GPU", "cuda: CUDA available")
+    assert cuda.retried("cpu", "cuda-oom: x").name == cpu_name()
+
+
+@pytest.mark.parametrize(("device", "backend"), [("cpu", "sklearn"), ("cuda", "torch"),
+                                                 ("cuda:0", "torch")])
+def test_projection_backend_by_device(device: str, backend: str) -> None:
+    assert projection_backend(device) == backend

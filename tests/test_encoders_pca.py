@@ -76,3 +76,19 @@ def test_the_first_component_carries_the_most_variance() -> None:
 def test_a_fit_is_deterministic() -> None:
     np.testing.assert_array_equal(PCAEncoder(latent=2, random_state=1).fit_transform(_table()),
                                   PCAEncoder(latent=2, random_state=2).fit_transform(_table()))
+
+
+def test_the_cpu_backend_is_scikit_learn() -> None:
+    assert PCAEncoder(latent=2).fit(_table()).backend_ == "sklearn"
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("whiten", [False, True])
+def test_cuda_pca_runs_torch_and_agrees_with_the_cpu(whiten: bool) -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    X = _table(n=200)
+    cpu = PCAEncoder(latent=2, whiten=whiten).fit(X[:150]).transform(X[150:])
+    gpu = PCAEncoder(latent=2, whiten=whiten, device="cuda").fit(X[:150]).transform(X[150:])
+    np.testing.assert_allclose(gpu, cpu, rtol=0, atol=1e-5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.random_projection import GaussianRandomProjection
 
 from bench.encoders.rp import RandomProjectionEncoder
@@ -47,3 +48,19 @@ def test_latent_wider_than_the_inputs_is_clipped() -> None:
 
 def test_the_embedding_is_float32() -> None:
     assert RandomProjectionEncoder(latent=2).fit_transform(_table()).dtype == np.float32
+
+
+def test_the_cpu_backend_is_scikit_learn() -> None:
+    assert RandomProjectionEncoder(latent=2).fit(_table()).backend_ == "sklearn"
+
+
+@pytest.mark.gpu
+def test_cuda_projection_is_the_same_matrix_applied_on_the_device() -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    X = _table(n=100)
+    cpu = RandomProjectionEncoder(latent=3, random_state=4).fit(X[:80]).transform(X[80:])
+    gpu = RandomProjectionEncoder(latent=3, random_state=4, device="cuda").fit(X[:80])
+    assert gpu.backend_ == "torch"
+    np.testing.assert_allclose(gpu.transform(X[80:]), cpu, rtol=1e-5, atol=1e-5)

@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import bench.runner
+from bench.arrays import TreeMatrix
 from bench.cli import app
 from bench.store import load
 from tests.helpers import write_suite
@@ -57,6 +58,8 @@ def _plant(kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     def cols(value: object) -> list[str]:
         if isinstance(value, pd.DataFrame):
             return [str(c) for c in value.columns]
+        if isinstance(value, TreeMatrix):
+            return list(value.names)
         if isinstance(value, list):
             return [c for v in value for c in cols(v)]
         return []

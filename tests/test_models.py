@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import xgboost as xgb
 
+from bench.arrays import tree_matrix
 from bench.config import XGBoostConfig
-from bench.models import booster_params, fit_predict
+from bench.models import booster_params, fit_predict, matrix
 
 CONFIG = XGBoostConfig(n_estimators=20, max_depth=2, early_stopping_rounds=5)
 
@@ -22,10 +24,17 @@ def _data(task: str, n: int = 60) -> tuple[pd.DataFrame, np.ndarray]:
     return X, np.digitize(X["a"], [-0.5, 0.5])
 
 
+def _fit_frame(X: pd.DataFrame, y: np.ndarray, y_fit: np.ndarray | None = None, *,
+               device: str = "cpu", **kw):
+    M = tree_matrix(X, device)
+    return fit_predict(M.take(np.arange(40)), y[:40] if y_fit is None else y_fit,
+                       M.take(np.arange(40, 50)), y[40:50], M.take(np.arange(50, len(X))),
+                       config=kw.pop("config", CONFIG), device=device, **kw)
+
+
 def _fit(task: str, n_classes: int, y_fit: np.ndarray | None = None, **kw):
     X, y = _data(task)
-    return fit_predict(X[:40], y[:40] if y_fit is None else y_fit, X[40:50], y[40:50], X[50:],
-                       config=kw.pop("config", CONFIG), task=task, n_classes=n_classes, seed=3, **kw)
+    return _fit_frame(X, y, y_fit, task=task, n_classes=n_classes, seed=3, **kw)
 
 
 def test_regression_objective() -> None:
@@ -99,6 +108,73 @@ def test_params_record_what_was_used() -> None:
 def test_categorical_columns_are_used_natively() -> None:
     X, y = _data("regression")
     X["c"] = pd.Categorical(np.where(X["a"] > 0, "hi", "lo"))
-    out = fit_predict(X[:40], y[:40], X[40:50], y[40:50], X[50:], config=CONFIG, task="regression",
-                      n_classes=0, seed=0)
+    out = _fit_frame(X, y, task="regression", n_classes=0, seed=0)
     assert out.prediction.shape == (10,)
+
+
+def _old_dmatrix_path(X: pd.DataFrame, y: np.ndarray, params: dict) -> np.ndarray:
+    """What the runner did before QuantileDMatrix: pandas frames into plain DMatrix objects."""
+    dfit = xgb.DMatrix(X[:40], label=y[:40], enable_categorical=True)
+    dval = xgb.DMatrix(X[40:50], label=y[40:50], enable_categorical=True)
+    booster = xgb.train(params, dfit, num_boost_round=CONFIG.n_estimators,
+                        evals=[(dval, "validation")],
+                        early_stopping_rounds=CONFIG.early_stopping_rounds, verbose_eval=False)
+    dtest = xgb.DMatrix(X[50:], enable_categorical=True)
+    return booster.predict(dtest, iteration_range=(0, booster.best_iteration + 1))
+
+
+def test_quantile_matrices_predict_exactly_as_the_pandas_dmatrix_path() -> None:
+    """On the CPU, QuantileDMatrix (validation and test with ref=) is bit-identical to DMatrix."""
+    X, y = _data("regression", n=80)
+    X["c"] = pd.Categorical(np.where(X["a"] > 0.3, "hi", np.where(X["b"] > 0, "mid", "lo")))
+    X.loc[X.index[::7], "b"] = np.nan
+    params = booster_params(CONFIG, task="regression", n_classes=0, seed=1, device="cpu",
+                            nthread=1)
+    ours = _fit_frame(X, y, task="regression", n_classes=0, seed=1, nthread=1)
+    np.testing.assert_array_equal(ours.prediction, _old_dmatrix_path(X, y, params))
+
+
+def test_hist_uses_a_quantile_matrix() -> None:
+    X, y = _data("regression")
+    assert isinstance(matrix(tree_matrix(X, "cpu"), y, params={"tree_method": "hist"}),
+                      xgb.QuantileDMatrix)
+
+
+def test_exact_uses_a_plain_dmatrix() -> None:
+    X, y = _data("regression")
+    built = matrix(tree_matrix(X, "cpu"), y, params={"tree_method": "exact"})
+    assert not isinstance(built, xgb.QuantileDMatrix)
+
+
+def test_exact_tree_method_still_trains() -> None:
+    config = XGBoostConfig(n_estimators=5, max_depth=2, tree_method="exact")
+    assert _fit("regression", 0, config=config).prediction.shape == (10,)
+
+
+@pytest.mark.gpu
+def test_cuda_hands_xgboost_cupy_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every matrix XGBoost builds on CUDA reads a CuPy array (device memory, no host copy)."""
+    cp = pytest.importorskip("cupy")
+    if not cp.cuda.is_available():
+        pytest.skip("needs CUDA")
+    seen: list[type] = []
+
+    class Recording(xgb.QuantileDMatrix):
+        def __init__(self, data, *args, **kwargs) -> None:
+            seen.append(type(data))
+            super().__init__(data, *args, **kwargs)
+
+    monkeypatch.setattr(xgb, "QuantileDMatrix", Recording)
+    X, y = _data("binary")
+    _fit_frame(X, y, task="binary", n_classes=2, seed=0, device="cuda")
+    assert seen == [cp.ndarray] * 3
+
+
+@pytest.mark.gpu
+def test_cuda_predictions_come_back_to_the_host() -> None:
+    cp = pytest.importorskip("cupy")
+    if not cp.cuda.is_available():
+        pytest.skip("needs CUDA")
+    X, y = _data("binary")
+    assert isinstance(_fit_frame(X, y, task="binary", n_classes=2, seed=0,
+                                 device="cuda").prediction, np.ndarray)

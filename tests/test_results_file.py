@@ -46,6 +46,17 @@ def test_a_version_1_file_reads_its_missing_column_as_null() -> None:
     assert read_results_file(V1_RUN)["shift_auc"].isna().all()
 
 
+V2_RUN = V1_RUN.parent.parent / "quick-cpu-v2" / "results.parquet"
+
+
+def test_a_version_2_file_reads_with_every_current_column() -> None:
+    assert list(read_results_file(V2_RUN).columns) == list(COLUMNS)
+
+
+def test_a_version_2_file_reads_device_peak_mib_as_null() -> None:
+    assert read_results_file(V2_RUN)["device_peak_mib"].isna().all()
+
+
 def test_a_file_without_version_metadata_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bare.parquet"
     pq.write_table(pa.table({"x": [1]}), path)

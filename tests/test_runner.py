@@ -159,3 +159,111 @@ def test_unit_jobs_give_the_rows_of_the_whole_item(rows: dict, unit_rows: dict) 
 
 
 # -- torch threads ---------------------------------------------------------------------------
+
+
+# -- CUDA out of memory: retried with a smaller batch, then on the CPU -------------------------
+
+OOM_SUITE = """
+    name = "oom"
+    [run]
+    folds = 2
+    seeds = [0]
+    encoders = ["oom_ae"]
+    [xgboost]
+    n_estimators = 5
+    max_depth = 2
+    [encoders.oom_ae]
+    latent = 2
+    hidden = [4]
+    epochs = 1
+    batch_size = 32
+    fails_from = {fails_from}
+    [[datasets]]
+    source = "embedded"
+    name = "iris"
+    """
+
+
+@pytest.fixture
+def oom_registered():
+    from bench.encoders import REGISTRY, register
+    from tests.oom_encoder import OOMParams
+
+    register(OOMParams, "tests.oom_encoder:OutOfMemoryAE")
+    yield
+    REGISTRY.pop("oom_ae")
+
+
+def _oom_rows(tmp_path, fails_from: int) -> list[dict]:
+    suite = load_suite(write_suite(tmp_path, OOM_SUITE.format(fails_from=fails_from)))
+    plan = make_plan(suite)
+    job = replace(plan.jobs()[0], items=plan.items[:1])
+    ctx = RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
+    return [r for result in run_job(job, ctx) for r in result.rows if r["encoder"] == "oom_ae"]
+
+
+def test_an_oom_unit_is_retried_with_half_the_batch(oom_registered, tmp_path) -> None:
+    rows = _oom_rows(tmp_path, fails_from=32)
+    assert {r["fallback_reason"] for r in rows} == {"cuda-oom: retried with batch_size 16"}
+
+
+def test_an_oom_unit_retried_with_half_the_batch_is_ok(oom_registered, tmp_path) -> None:
+    assert {r["status"] for r in _oom_rows(tmp_path, fails_from=32)} == {Status.OK}
+
+
+def _cuda_oom_fit(tmp_path) -> tuple:
+    """A run on CUDA whose encoder runs out of device memory at any batch size: its fit is
+    redone on the CPU (no GPU is touched: the encoder fails before it would use one)."""
+    from bench.device import DeviceInfo
+    from bench.runner import fit_encoders
+
+    suite = load_suite(write_suite(tmp_path, OOM_SUITE.format(fails_from=0)))
+    plan = make_plan(suite)
+    job = replace(plan.jobs()[0], items=plan.items[:1])
+    ctx = RunContext(suite, run_id="r", config_hash="h", nthread=1,
+                     device=DeviceInfo("cuda", "a GPU", "cuda: CUDA available"))
+    dataset, splits = load_job_data(job, ctx)
+    view = prepare(job.items[0], dataset, splits[(0, 0)], suite)
+    [out] = fit_encoders("oom_ae", [view], [True], ctx)
+    return ctx, view, out
+
+
+def test_a_cuda_run_retries_an_oom_fit_on_the_cpu(oom_registered, tmp_path) -> None:
+    _, _, out = _cuda_oom_fit(tmp_path)
+    assert (out.device.kind, out.device.fallback_reason) == ("cpu", "cuda-oom: retried on cpu")
+
+
+def test_the_rows_of_a_unit_retried_on_the_cpu_say_so(oom_registered, tmp_path) -> None:
+    from bench.runner import _encoder_rows
+
+    ctx, view, out = _cuda_oom_fit(tmp_path)
+    rows = _encoder_rows(view, ctx, "oom_ae", out, set())
+    assert {(r["status"], r["device"], r["fallback_reason"]) for r in rows} == {
+        (Status.OK, "cpu", "cuda-oom: retried on cpu")}
+
+
+def test_an_xgboost_fit_out_of_cuda_memory_is_retried_on_the_cpu(
+        suite: Suite, job: DatasetJob, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XGBoost's own device-memory error (planted in the real fit_predict for device="cuda";
+    no GPU is touched): the row is trained again on the CPU and says so."""
+    import xgboost as xgb
+
+    import bench.runner
+    from bench.device import DeviceInfo
+    from bench.runner import _evaluate
+
+    real = bench.runner.fit_predict
+
+    def fit_predict(*args, device: str = "cpu", **kwargs):
+        if device == "cuda":
+            raise xgb.core.XGBoostError("cudaErrorMemoryAllocation: out of memory")
+        return real(*args, device=device, **kwargs)
+
+    monkeypatch.setattr(bench.runner, "fit_predict", fit_predict)
+    ctx = RunContext(suite, run_id="r", config_hash="h", nthread=1,
+                     device=DeviceInfo("cuda", "a GPU", "cuda: CUDA available"))
+    dataset, splits = load_job_data(job, ctx)
+    view = prepare(job.items[0], dataset, splits[(0, 0)], suite)
+    row = _evaluate(view, ctx, job.items[0].key(NO_ENCODER, "raw"), None)
+    assert (row["status"], row["device"], row["fallback_reason"]) == (
+        Status.OK, "cpu", "cuda-oom: xgboost retried on cpu")

@@ -116,8 +116,16 @@ def test_result_row_is_frozen() -> None:
         row.status = "error"  # type: ignore[misc]
 
 
-def test_schema_version_is_2_since_shift_auc() -> None:
-    assert SCHEMA_VERSION == 2
+def test_schema_version_is_3_since_device_peak_mib() -> None:
+    assert SCHEMA_VERSION == 3
+
+
+def test_device_peak_mib_is_a_float_column() -> None:
+    assert str(RESULT_SCHEMA.field("device_peak_mib").type) == "double"
+
+
+def test_new_row_defaults_device_peak_mib_to_null() -> None:
+    assert new_row(RUN, KEY)["device_peak_mib"] is None
 
 
 def test_shift_auc_is_a_float_column() -> None:

@@ -239,3 +239,38 @@ def test_a_write_failure_mid_run_is_one_line_and_keeps_finished_parts(tmp_path: 
     assert "\n" not in str(info.value)
     assert store.part_files() == kept
     assert len(store.load_parts()) == 1
+
+
+# -- a real version-2 run (tests/data/runs/quick-cpu-v2: the quick-cpu baseline before v3) ----
+
+V2_RUN = Path(__file__).parent / "data" / "runs" / "quick-cpu-v2"
+
+
+def test_a_version_2_run_is_read_with_this_version_s_columns() -> None:
+    assert list(load(V2_RUN).columns) == RESULT_SCHEMA.names
+
+
+def test_a_version_2_run_keeps_its_rows_and_values() -> None:
+    raw = pq.read_table(V2_RUN / "results.parquet").to_pandas()
+    frame = load(V2_RUN)
+    pd.testing.assert_frame_equal(frame[list(raw.columns)], raw, check_dtype=False)
+
+
+def test_a_version_2_run_keeps_its_shift_auc() -> None:
+    assert load(V2_RUN)["shift_auc"].notna().any()
+
+
+def test_a_version_2_run_has_no_device_peak_mib() -> None:
+    assert load(V2_RUN)["device_peak_mib"].isna().all()
+
+
+def test_a_version_2_run_s_rows_keep_their_version() -> None:
+    assert set(load(V2_RUN)["schema_version"]) == {2}
+
+
+def test_a_version_2_run_is_never_resumed(tmp_path: Path) -> None:
+    run = tmp_path / "v2"
+    shutil.copytree(V2_RUN, run)
+    manifest = json.loads((run / "manifest.json").read_text())
+    with pytest.raises(BenchError, match="results schema version 2 was written by an older bench"):
+        RunStore(run).open(manifest)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.config import DatasetSpec, EmbeddedSpec, LocalSpec, OpenMLSpec, SklearnSpec
+from bench.config import (
+    DatasetSpec,
+    EmbeddedSpec,
+    LocalSpec,
+    OpenMLSpec,
+    SklearnSpec,
+    SyntheticSpec,
+)
 from bench.data.dataset import Dataset, SourceType, TaskType
 from bench.data.embedded import embedded_manifest, load_embedded
 from bench.data.local import load_local
 from bench.data.openml_client import OpenMLOptions
 from bench.data.sklearn_source import load_sklearn
+from bench.data.synthetic import load_synthetic
 
 
 def spec_label(spec: DatasetSpec) -> str:
@@ -34,6 +42,8 @@ def load_dataset(spec: DatasetSpec, *, base_dir: Path = Path("."),
         return load_embedded(spec.name)
     if isinstance(spec, SklearnSpec):
         return load_sklearn(spec.name)
+    if isinstance(spec, SyntheticSpec):
+        return load_synthetic(spec)
     if isinstance(spec, LocalSpec):
         path = spec.path if spec.path.is_absolute() else base_dir / spec.path
         return load_local(

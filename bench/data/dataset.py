@@ -13,7 +13,7 @@ import pandas as pd
 from bench.data.task_inference import GUESSED_NOTE
 
 TaskType = Literal["binary", "multiclass", "regression"]
-SourceType = Literal["embedded", "openml", "local", "sklearn"]
+SourceType = Literal["embedded", "openml", "local", "sklearn", "synthetic"]
 
 
 @dataclass(frozen=True, eq=False)

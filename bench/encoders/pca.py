@@ -1,4 +1,10 @@
-"""``pca``: scikit-learn PCA on the scaled, one-hot inputs — the classical baseline."""
+"""``pca``: PCA on the scaled, one-hot inputs — the classical baseline.
+
+On the CPU scikit-learn's ``PCA(svd_solver="full")``; on CUDA :class:`~bench.encoders.torch_pca.TorchPCA`
+(the same centring, whitening and sign convention, in float64 on the device; agreement with
+scikit-learn is tested to 1e-8). ``backend_`` names what ran; the run manifest records it per
+device (:func:`bench.device.projection_backend`).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,15 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
+from bench.device import projection_backend
 from bench.encoders.base import Encoder
 from bench.encoders.latent import LatentMap, Reference, input_names, pca_reference
 from bench.encoders.params import PCAParams
+from bench.encoders.torch_pca import TorchPCA
 from bench.encoders.trainer import PARALLEL_MACS
 from bench.preprocess import NetworkInputs
 
@@ -36,6 +45,7 @@ class ProjectionEncoder(Encoder):
                 f"encoding); lower latent or set clip_latent = true"
             )
         self.n_embedding_ = min(self.latent, width)
+        self.backend_ = projection_backend(self.device)
         # Small problems run on one BLAS thread, for the reason torch training does (trainer.threads).
         with threadpool_limits(limits=1 if Xt.size * Xt.shape[1] < PARALLEL_MACS else None):
             self._fit_projection(Xt)
@@ -77,13 +87,22 @@ class PCAEncoder(PCAParams, ProjectionEncoder):
         return min(Xt.shape)  # PCA has at most min(rows, columns) components
 
     def _fit_projection(self, Xt: np.ndarray) -> None:
+        if self.backend_ == "torch":
+            self.torch_pca_ = TorchPCA.fit(torch.as_tensor(Xt, device=self.device),
+                                           self.n_embedding_, whiten=self.whiten)
+            return
         # "full" SVD: exact and deterministic (randomized solvers depend on the seed).
         self.pca_ = PCA(self.n_embedding_, whiten=self.whiten, svd_solver="full").fit(Xt)
 
     def _project(self, Xt: np.ndarray) -> np.ndarray:
+        if self.backend_ == "torch":
+            Z = self.torch_pca_.transform(torch.as_tensor(Xt, device=self.device))
+            return Z.cpu().numpy()
         return self.pca_.transform(Xt)
 
     def _reconstructor(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        if self.backend_ == "torch":
+            return None  # explain's reconstruction R² reads scikit-learn's PCA (the CPU fit)
         return lambda Xt: self.pca_.inverse_transform(self.pca_.transform(Xt))
 
     def _reference(self) -> Reference | None:

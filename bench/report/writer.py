@@ -14,7 +14,6 @@ import pandas as pd
 from bench.errors import BenchError
 from bench.fsio import atomic_write_text
 from bench.report.content import RunInfo, build_document
-from bench.report.figures import write_figures
 from bench.report.formats import FORMATS
 from bench.report.html import render_html
 from bench.report.latex import render_latex, render_table
@@ -41,6 +40,10 @@ def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
     written: list[Path] = []
     images: dict[str, bytes] = {}
     if {"md", "latex", "html"} & set(formats):
+        # matplotlib is loaded here, for the figures only: `bench run` (and a GPU run, whose
+        # machine carries few packages) imports the writer without it.
+        from bench.report.figures import write_figures
+
         images = write_figures(analysis, out_dir / "figures")
     if "md" in formats:
         written.append(_write(out_dir / "report.md", render_markdown(document)))
