@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 TINY_ENCODERS = """
 [encoders.ae]
 latent = 3
@@ -48,3 +51,15 @@ def write_suite(tmp_path: Path, body: str, *, name: str = "tiny") -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(textwrap.dedent(body), encoding="utf-8")
     return path
+
+
+def mixed_frame() -> pd.DataFrame:
+    """40 rows: a float, a text, an integer-coded and a boolean column, and a yes/no target."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({
+        "x": rng.normal(size=40),
+        "city": rng.choice(["paris", "rome", "oslo"], size=40),
+        "code": rng.integers(0, 4, size=40),
+        "flag": rng.random(40) > 0.5,
+        "target": rng.choice(["yes", "no"], size=40),
+    })

@@ -24,7 +24,7 @@ from bench.cli import app
 from bench.data import OpenMLOptions
 from bench.suite_loader import load_suite
 from tests.helpers import write_suite
-from tests.test_task_inference import AMBIGUOUS, FIXTURE
+from tests.test_data_task_inference import AMBIGUOUS, FIXTURE
 
 OPENML_DATA = Path(__file__).parent / "data" / "openml"
 TEST_SERVER = "https://test.openml.org/api/v1/xml"
