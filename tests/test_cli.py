@@ -1,4 +1,5 @@
-"""End-to-end: the real CLI on real embedded data, real torch, real XGBoost, real parquet."""
+"""bench.cli (the app entry) end to end: the real CLI on real embedded data, real torch, real
+XGBoost, real parquet; bad inputs in one line; Ctrl-C while the command line is imported."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from tests.helpers import write_suite
-from tests.openml_fixtures import TASK_SUITE
+from tests.openml_data import TASK_SUITE
 
 runner = CliRunner()
 

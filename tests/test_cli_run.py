@@ -4,18 +4,26 @@ splits, one line when the cache lacks it, the dry run's plan, problems found bef
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
-from tests.helpers import write_suite
-from tests.openml_fixtures import TASK_SUITE, TEST_SERVER, official_indices
+from tests.helpers import invoke_cli, write_pmlb_suite, write_suite
+from tests.openml_data import TASK_SUITE, TEST_SERVER, official_indices
+from tests.test_data_task_inference import AMBIGUOUS
 
 pytest_plugins = ("tests.openml_fixtures",)
 
 runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def pmlb_suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_pmlb_suite(tmp_path_factory.mktemp("pmlb"))
 
 
 @pytest.mark.slow
@@ -63,3 +71,92 @@ def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
     assert "expected rows: 36" in result.output
 
 
+def test_a_plan_without_rows_is_a_problem(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, """
+        [run]
+        feature_sets = ["emb"]
+        encoders = []
+        [[datasets]]
+        source = "embedded"
+        name = "iris"
+        """)
+    code, output = invoke_cli("run", str(suite), "--dry-run")
+    assert code == 2
+    assert "the plan has no result rows" in output
+
+
+def test_a_plan_without_rows_stops_a_run(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, """
+        [run]
+        feature_sets = ["emb"]
+        encoders = []
+        [[datasets]]
+        source = "embedded"
+        name = "iris"
+        """)
+    code, output = invoke_cli("run", str(suite), "--out", str(tmp_path / "o"), "--quiet")
+    assert (code, (tmp_path / "o").exists()) == (2, False)
+
+
+def test_run_stops_before_any_work_with_the_list(pmlb_suite: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    code, output = invoke_cli("run", str(pmlb_suite), "--out", str(out), "--quiet")
+    assert (code, out.exists(), "24 problems in suite pmlb45:" in output) == (2, False, True)
+
+
+def test_dry_run_with_infer_tasks_prints_each_guess(pmlb_suite: Path) -> None:
+    code, output = invoke_cli("run", str(pmlb_suite), "--dry-run", "--infer-tasks")
+    assert code == 0
+    assert ("letter: task inferred as classification (--infer-tasks): the target has 26 distinct "
+            "whole-number values (1, 2, 3, 4, 5, ...)") in output
+    assert output.count("task inferred as") == len(AMBIGUOUS)
+
+
+@pytest.fixture(scope="module")
+def inferred_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("infer")
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),
+                  "grade": np.arange(60) % 3 + 1}).to_csv(folder / "grades.csv", index=False)
+    suite = write_suite(folder, """
+        name = "infer"
+        [run]
+        folds = 2
+        encoders = []
+        feature_sets = ["raw"]
+        [xgboost]
+        n_estimators = 5
+        [[datasets]]
+        source = "local"
+        path = "grades.csv"
+        target = "grade"
+        """)
+    out = folder / "run"
+    code, output = invoke_cli("run", str(suite), "--out", str(out), "--quiet", "--device", "cpu",
+                           "--infer-tasks")
+    assert code == 0, output
+    return out, output
+
+
+def test_infer_tasks_prints_the_guess(inferred_run: tuple[Path, str]) -> None:
+    assert ("grades: task inferred as classification (--infer-tasks): the target has 3 distinct "
+            "whole-number values (1, 2, 3)") in inferred_run[1]
+
+
+def test_infer_tasks_is_stored_in_the_manifest(inferred_run: tuple[Path, str]) -> None:
+    manifest = json.loads((inferred_run[0] / "manifest.json").read_text())
+    assert (manifest["config"]["datasets"][0]["task"], manifest["datasets"]["grades"]["task"],
+            manifest["datasets"]["grades"]["task_inferred"]) == ("infer", "multiclass", True)
+
+
+def test_infer_tasks_is_shown_in_the_report(inferred_run: tuple[Path, str]) -> None:
+    report = (inferred_run[0] / "report.md").read_text()
+    assert "grades (multiclass, inferred)" in report
+
+
+def test_dry_run_shows_a_memory_estimate_per_dataset(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, '[run]\nencoders = ["pca"]\n[[datasets]]\nsource = "embedded"\n'
+                                  'name = "iris"\n')
+    code, output = invoke_cli("run", str(suite), "--dry-run")
+    assert (code, "memory at once (est.)" in output, "memory available now:" in output) == (
+        0, True, True)

@@ -36,7 +36,7 @@ from bench.runner import RunContext, load_job_data
 from bench.splits import official_splits
 from bench.suite_loader import load_suite
 from tests.helpers import write_suite
-from tests.openml_fixtures import TASK, TASK_SUITE, TEST_SERVER, official_indices
+from tests.openml_data import TASK, TASK_SUITE, TEST_SERVER, official_indices
 
 pytest_plugins = ("tests.openml_fixtures",)
 

@@ -14,7 +14,7 @@ from bench.data.openml import (
     require_cached,
 )
 from bench.data.openml_client import OfflineMissing
-from tests.openml_fixtures import TASK, TEST_SERVER
+from tests.openml_data import TASK, TEST_SERVER
 
 pytest_plugins = ("tests.openml_fixtures",)
 
