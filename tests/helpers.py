@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -89,3 +90,61 @@ def analysis_of(n_datasets: int, seed: int = 0):  # noqa: ANN201 - an Analysis
     """``analyze(frame(n_datasets, seed=seed))`` with few resamples, computed once per session
     (the analysis is frozen; tests only read it)."""
     return analyze(frame(n_datasets, seed=seed), ReportOptions(n_bootstrap=200, bayes_samples=2000))
+def mixed_frame() -> pd.DataFrame:
+    """40 rows: a float, a text, an integer-coded and a boolean column, and a yes/no target."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({
+        "x": rng.normal(size=40),
+        "city": rng.choice(["paris", "rome", "oslo"], size=40),
+        "code": rng.integers(0, 4, size=40),
+        "flag": rng.random(40) > 0.5,
+        "target": rng.choice(["yes", "no"], size=40),
+    })
+
+
+#: The real header and target column of 45 PMLB datasets (see its README).
+PMLB_TARGETS = Path(__file__).parent / "data" / "pmlb_targets" / "pmlb_targets.parquet"
+
+
+def write_pmlb_suite(folder: Path) -> Path:
+    """Each PMLB_TARGETS dataset as a local file (features left empty) and a suite of all 45,
+    with no `task` keys."""
+    frame = pd.read_parquet(PMLB_TARGETS)
+    entries = []
+    for row in frame.itertuples():
+        values = row.target_int if row.target_int is not None else row.target_float
+        text = ([str(int(v)) for v in values] if row.target_int is not None
+                else [repr(float(v)) for v in values])
+        table = pd.DataFrame({c: "" for c in row.columns}, index=range(len(text)))
+        table["target"] = text
+        table.to_csv(folder / f"{row.dataset}.tsv", sep="\t", index=False)
+        entries.append(f'[[datasets]]\nsource = "local"\npath = "{row.dataset}.tsv"\n')
+    return write_suite(folder, "name = 'pmlb45'\n[run]\nencoders = ['pca']\n" + "".join(entries),
+                       name="pmlb45")
+
+
+def invoke_cli(*args: str) -> tuple[int, str]:
+    """Run ``bench ARGS`` in this process; the exit code and stdout and stderr together."""
+    from typer.testing import CliRunner
+
+    from bench.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+#: A real run of the quick suite (result schema version 1), frozen; see its README.
+FROZEN_RUN = Path(__file__).parent / "data" / "runs" / "quick-cpu-v1"
+
+
+def copy_small_run(target: Path, datasets: tuple[str, ...] = ("iris", "230_machine_cpu")) -> Path:
+    """FROZEN_RUN copied to ``target`` with the rows of ``datasets`` only (a fast run to read)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    shutil.copytree(FROZEN_RUN, target)
+    table = pq.read_table(target / "results.parquet")
+    table = table.filter(pc.is_in(table["dataset"], value_set=pa.array(list(datasets))))
+    pq.write_table(table, target / "results.parquet")
+    return target

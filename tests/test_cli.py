@@ -1,4 +1,5 @@
-"""End-to-end: the real CLI on real embedded data, real torch, real XGBoost, real parquet."""
+"""bench.cli (the app entry) end to end: the real CLI on real embedded data, real torch, real
+XGBoost, real parquet; bad inputs in one line; Ctrl-C while the command line is imported."""
 
 from __future__ import annotations
 
@@ -138,25 +139,8 @@ def test_rerun_on_same_dir_resumes_without_duplicates(tiny_run) -> None:
     pd.testing.assert_frame_equal(before, after)
 
 
-def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
-    result = runner.invoke(app, ["run", str(tiny_suite), "--dry-run", "--seeds", "3",
-                                 "--encoders", "pca"])
-    assert result.exit_code == 0, result.output
-    # 2 datasets × 2 folds × 3 seeds × (1 encoder × 2 + 1)
-    assert "expected rows: 36" in result.output
 
 
-def test_datasets_and_env_commands(tiny_suite: Path) -> None:
-    result = runner.invoke(app, ["datasets", str(tiny_suite)])
-    assert result.exit_code == 0, result.output
-    assert "iris" in result.output
-    assert "multiclass" in result.output
-    assert "150" in result.output
-    result = runner.invoke(app, ["env", "--json"])
-    assert result.exit_code == 0
-    info = json.loads(result.output)
-    assert info["auto_device"]["kind"] in ("cpu", "cuda")
-    assert info["versions"]["xgboost"]
 
 
 def test_report_command_regenerates_report(tiny_run) -> None:
@@ -250,10 +234,6 @@ def test_unknown_suite_and_bad_options(tmp_path: Path) -> None:
     _assert_one_line_error(_bench("run", "quick", "--folds", "1", "--dry-run"), "run.folds")
 
 
-def test_debug_shows_traceback(tmp_path: Path) -> None:
-    proc = _bench("run", "no_such_suite", "--dry-run", "--debug")
-    assert proc.returncode != 0
-    assert "Traceback" in proc.stderr
 
 
 def test_results_values_are_finite_numbers(tiny_run) -> None:

@@ -1,4 +1,5 @@
-"""The OpenML data layer on real openml-python and real OpenML cache files (task 1882, anneal).
+"""bench.data.openml: loading OpenML tasks and datasets on real openml-python and real OpenML
+cache files (task 1882, anneal).
 
 Every test works on a temporary copy of ``tests/data/openml`` (openml-python writes into its
 cache) and points openml-python at the OpenML test server's cache folder; the network is never
@@ -8,11 +9,8 @@ used: sockets raise, or a local HTTP server plays the OpenML server.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,58 +23,22 @@ from bench.data import OpenMLOptions
 from bench.data.cache import CorruptCacheError, NormalizedStore
 from bench.data.openml import (
     CacheWarning,
-    cached_summary,
-    cached_task_info,
     load_openml,
-    missing_from_cache,
-    require_cached,
 )
 from bench.data.openml_client import (
-    OfflineMissing,
     OpenMLNotFound,
-    OpenMLUnavailable,
     openml_session,
 )
-from bench.data.openml_suites import find_suite_list, shipped_suite_lists
+from bench.device import resolve_device
 from bench.errors import BenchError, ConfigError
 from bench.plan import make_plan
+from bench.runner import RunContext, load_job_data
 from bench.splits import official_splits
-from bench.suite_loader import load_suite, with_overrides
+from bench.suite_loader import load_suite
 from tests.helpers import write_suite
+from tests.openml_data import TASK, TASK_SUITE, TEST_SERVER, official_indices
 
-TEST_SERVER = "https://test.openml.org/api/v1/xml"
-DATA = Path(__file__).parent / "data" / "openml"
-TASK = OpenMLSpec(source="openml", task=1882)
-
-
-def _fill(cache: Path) -> Path:
-    shutil.copytree(DATA / "org", cache / "openml" / "org")
-    return cache
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache directory holding a copy of the OpenML test-server cache; env points at it."""
-    monkeypatch.setenv("BENCH_OPENML_SERVER", TEST_SERVER)
-    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "cache"))
-    return _fill(tmp_path / "cache")
-
-
-@pytest.fixture
-def offline(cache: Path) -> OpenMLOptions:
-    return OpenMLOptions.from_env(offline=True)
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a socket fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"network access attempted: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+pytest_plugins = ("tests.openml_fixtures",)
 
 
 def _openml_task():
@@ -137,28 +99,6 @@ def test_second_load_reads_the_normalized_copy_not_the_arff(offline, no_network)
     assert len(meta["sha256"]) == 64
 
 
-def test_openml_settings_are_restored_after_each_call(offline) -> None:
-    before = openml.config.get_config_as_dict()
-    load_openml(TASK, options=offline)
-    after = openml.config.get_config_as_dict()
-    assert after["server"] == before["server"] != TEST_SERVER
-    assert after["cachedir"] == before["cachedir"]
-    assert after["connection_n_retries"] == before["connection_n_retries"]
-
-
-def test_task_info_and_summary_from_the_cache(offline) -> None:
-    info = cached_task_info(1882, offline)
-    assert (info.dataset_id, info.target, info.repeats, info.folds) == (2, "class", 10, 10)
-    quick = cached_summary(TASK, offline)  # before any load: OpenML's qualities.xml
-    assert quick["rows"] == 898
-    assert quick["complete"] is False
-    load_openml(TASK, options=offline)
-    full = cached_summary(TASK, offline)
-    assert full["rows"] == 898
-    assert full["features"] == 31
-    assert full["complete"] is True
-
-
 def test_dataset_entry_uses_the_default_target(offline) -> None:
     spec = OpenMLSpec(source="openml", dataset=2)
     data = load_openml(spec, options=offline, name="anneal")
@@ -205,30 +145,6 @@ def test_max_features_keeps_a_deterministic_column_subset(offline) -> None:
 
 
 # ----------------------------------------------------------------------------- offline & corruption
-
-
-def test_offline_missing_entries_give_one_error_with_the_fetch_command(tmp_path, monkeypatch,
-                                                                      no_network) -> None:
-    monkeypatch.setenv("BENCH_OPENML_SERVER", TEST_SERVER)
-    options = OpenMLOptions.from_env(cache_dir=tmp_path / "empty", offline=True)
-    specs = [TASK, OpenMLSpec(source="openml", task=3), OpenMLSpec(source="openml", dataset=30)]
-    with pytest.raises(OfflineMissing) as info:
-        require_cached(specs, options, suite_arg="my suite.toml")
-    message = str(info.value)
-    assert "3 OpenML entries are not in the cache" in message
-    assert "task 1882, task 3, dataset 30" in message
-    assert f"bench fetch 'my suite.toml' --cache-dir {tmp_path / 'empty'}" in message
-    assert "\n" not in message
-    with pytest.raises(OfflineMissing, match="task 1882 description"):
-        load_openml(TASK, options=options)
-
-
-def test_offline_with_a_partial_cache_names_what_is_missing(offline) -> None:
-    assert missing_from_cache(TASK, offline) == []
-    (offline.server_dir / "tasks" / "1882" / "datasplits.arff").unlink()
-    assert missing_from_cache(TASK, offline) == ["task 1882 splits"]
-    (offline.server_dir / "datasets" / "2" / "dataset.arff").unlink()
-    assert missing_from_cache(TASK, offline) == ["dataset 2 data", "task 1882 splits"]
 
 
 def test_corrupt_cached_arff_is_reported_with_its_path(offline, no_network) -> None:
@@ -307,26 +223,6 @@ def test_two_processes_loading_at_once_do_not_corrupt_the_cache(cache: Path) -> 
 # ----------------------------------------------------------------------------- server failures
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_unreachable_server_fails_clearly_within_a_bounded_time(tmp_path) -> None:
-    server = f"http://127.0.0.1:{_closed_port()}/api/v1/xml"
-    options = OpenMLOptions(cache_dir=tmp_path, server=server, retries=3, backoff_s=0.05,
-                            timeout_s=2.0)
-    start = time.perf_counter()
-    with pytest.raises(OpenMLUnavailable) as info:
-        load_openml(TASK, options=options)
-    assert time.perf_counter() - start < 15
-    message = str(info.value)
-    assert "OpenML task 1882" in message
-    assert "unavailable after 3 attempt(s)" in message
-    assert "\n" not in message
-
-
 def test_fetch_from_a_server_downloads_everything_then_works_offline(tmp_path, no_network_later) -> None:
     from tests.openml_server import FakeOpenML, fake_openml
 
@@ -348,98 +244,7 @@ def test_fetch_from_a_server_downloads_everything_then_works_offline(tmp_path, n
     assert len(again.official.indices) == 100
 
 
-def test_a_silent_server_times_out_and_is_retried_a_bounded_number_of_times(tmp_path) -> None:
-    from tests.openml_server import FakeOpenML, fake_openml
-
-    with fake_openml(FakeOpenML(delay_s={"/api/v1/xml/task/1882": 3.0})) as srv:
-        options = OpenMLOptions(cache_dir=tmp_path, server=srv.server, retries=2, backoff_s=0.01,
-                                timeout_s=0.5)
-        start = time.perf_counter()
-        with pytest.raises(OpenMLUnavailable, match="ReadTimeout"):
-            load_openml(TASK, options=options)
-        assert time.perf_counter() - start < 2.5
-        assert srv.hits["/api/v1/xml/task/1882"] == 2
-
-
-@pytest.fixture
-def no_network_later(monkeypatch: pytest.MonkeyPatch):
-    """Call the returned function to forbid sockets from then on."""
-
-    def arm() -> None:
-        def refuse(*args: object, **kwargs: object) -> None:
-            raise AssertionError("network access attempted")
-
-        monkeypatch.setattr(socket.socket, "connect", refuse)
-        monkeypatch.setattr(socket, "create_connection", refuse)
-
-    return arm
-
-
 # ----------------------------------------------------------------------------- suites and plans
-
-
-@pytest.mark.parametrize(("alias", "suite_id", "n_tasks", "task_type"), [
-    ("cc18", 99, 72, "classification"),
-    ("ctr23", 353, 35, "regression"),
-    ("grinsztajn-cat-clf", 334, 7, "classification"),
-    ("grinsztajn-cat-reg", 335, 17, "regression"),
-    ("grinsztajn-num-reg", 336, 19, "regression"),
-    ("grinsztajn-num-clf", 337, 16, "classification"),
-    ("amlb-classification", 271, 71, "classification"),
-    ("amlb-regression", 269, 33, "regression"),
-])
-def test_shipped_suite_lists(alias: str, suite_id: int, n_tasks: int, task_type: str) -> None:
-    listed = find_suite_list(alias)
-    assert listed is find_suite_list(suite_id) is find_suite_list(alias.upper())
-    assert (listed.id, len(listed.tasks), listed.task_type) == (suite_id, n_tasks, task_type)
-    assert len(set(listed.tasks)) == n_tasks
-    assert listed.provenance
-
-
-def test_amlb_suites_are_disjoint_and_named() -> None:
-    cls, reg = find_suite_list("s/271"), find_suite_list("s/269")
-    assert not set(cls.tasks) & set(reg.tasks)
-    assert set(cls.names) == set(cls.tasks)
-    assert reg.name_of(359929) == "Airlines_DepDelay_10M"
-    assert len({s.alias for s in shipped_suite_lists().values()}) == 8
-
-
-def test_suite_entries_expand_offline_with_filters(tmp_path) -> None:
-    path = write_suite(tmp_path, """
-        name = "mix"
-        [[datasets]]
-        source = "openml"
-        suite = "OpenML-CC18"
-        max_rows = 1000
-        [[datasets]]
-        source = "openml"
-        suite = 335
-        task_type = "classification"
-        [[datasets]]
-        source = "openml"
-        suite = "s/269"
-        task_type = "regression"
-        """)
-    suite = load_suite(path)
-    assert len(suite.datasets) == 72 + 0 + 33
-    assert all(isinstance(s, OpenMLSpec) and s.task and s.suite is None for s in suite.datasets)
-    assert suite.datasets[0].max_rows == 1000
-    assert suite.datasets[-1].max_rows is None
-    assert (suite.datasets[-1].task, suite.datasets[-1].name) == (360933, "QSAR-TID-10980")
-    assert with_overrides(suite, folds=2).datasets == suite.datasets  # no re-expansion
-
-
-@pytest.mark.parametrize(("entry", "match"), [
-    ('suite = "nope"', "no shipped task list for OpenML suite 'nope'"),
-    ("task = 1\ndataset = 2", r"exactly one of task, dataset or suite, got \['task', 'dataset'\]"),
-    ('task = 1\ntarget = "y"', "target applies to `dataset` entries only"),
-    ('suite = "ctr23"\ntask_type = "classification"', "no datasets left"),
-])
-def test_bad_openml_entries(tmp_path, entry: str, match: str) -> None:
-    path = write_suite(tmp_path, f'name = "bad"\n[[datasets]]\nsource = "openml"\n{entry}\n')
-    with pytest.raises(ConfigError, match=match) as info:
-        load_suite(path)
-    assert "\n" not in str(info.value)
 
 
 def test_plan_uses_the_cached_design_capped(tmp_path, offline) -> None:
@@ -483,17 +288,6 @@ def test_cached_frames_round_trip_categoricals(offline) -> None:
         assert list(again.X[col].cat.categories) == list(data.X[col].cat.categories)
 
 
-def test_a_plain_404_page_is_reported_at_once(tmp_path) -> None:
-    from tests.openml_server import FakeOpenML, fake_openml
-
-    with fake_openml(FakeOpenML()) as srv:
-        wrong = srv.server.replace("/api/v1/xml", "/wrong/api/v1/xml")
-        options = OpenMLOptions(cache_dir=tmp_path, server=wrong, retries=3, backoff_s=0.01)
-        with pytest.raises(OpenMLNotFound, match=r"does not exist .*\(HTTP 404\)"):
-            load_openml(TASK, options=options)
-        assert srv.hits["/wrong/api/v1/xml/task/1882"] == 1
-
-
 def test_a_corrupt_arff_is_downloaded_again_when_online(tmp_path) -> None:
     from tests.openml_server import FakeOpenML, fake_openml
 
@@ -514,55 +308,6 @@ def test_a_corrupt_arff_is_downloaded_again_when_online(tmp_path) -> None:
 # ----------------------------------------------------------------------------- no pickles
 
 
-class _Payload:
-    """A pickle that, when loaded, creates a marker file: what a planted cache file could do."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (Path.touch, (self.marker,))
-
-
-@pytest.mark.parametrize("planted", ["datasets/2/dataset.pkl.py3", "datasets/2/features.xml.pkl",
-                                     "tasks/1882/datasplits.pkl.py3"])
-def test_a_planted_pickle_never_runs_and_is_rejected(planted: str, offline, no_network,
-                                                      tmp_path: Path) -> None:
-    import pickle
-
-    marker = tmp_path / "pwned"
-    target = offline.server_dir / planted
-    target.write_bytes(pickle.dumps(_Payload(marker)))
-    with pytest.warns(CacheWarning, match=r"rejected cache entry: a pickle"):
-        data = load_openml(TASK, options=offline)
-    assert not marker.exists()
-    assert not target.exists()
-    assert data.dataset.n_rows == 898
-
-
-def test_our_arff_parser_gives_openml_pythons_frame(offline) -> None:
-    """The pickle-free parser returns exactly what ``get_data`` returns (so results stay)."""
-    from bench.data.openml_files import parse_arff
-
-    arff_file = offline.server_dir / "datasets" / "2" / "dataset.arff"
-    ours = parse_arff(arff_file.read_text(encoding="utf-8"))
-    with openml_session(offline):
-        ds = openml.datasets.get_dataset(2, download_data=True, download_qualities=False,
-                                         download_features_meta_data=False)
-        theirs, *_ = ds.get_data(target=None, include_row_id=True, include_ignore_attribute=True)
-    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
-    for col in theirs.columns:
-        assert str(ours[col].dtype) == str(theirs[col].dtype) or (
-            theirs[col].dtype.kind in "uif")
-
-
-def test_the_md5_is_checked_on_the_bytes_parsed(offline, no_network) -> None:
-    arff_file = offline.server_dir / "datasets" / "2" / "dataset.arff"
-    arff_file.write_text(arff_file.read_text().replace("@relation", "@RELATION", 1))
-    with pytest.raises(CorruptCacheError, match=r"md5 .* does not match OpenML's"):
-        load_openml(TASK, options=offline)
-
-
 def test_the_provenance_names_the_sha256_of_the_bytes_parsed(offline, no_network) -> None:
     import hashlib
 
@@ -570,3 +315,19 @@ def test_the_provenance_names_the_sha256_of_the_bytes_parsed(offline, no_network
     digest = hashlib.sha256(arff_file.read_bytes()).hexdigest()
     data = load_openml(TASK, options=offline).dataset
     assert any(f"SHA-256 of the bytes parsed {digest}" in note for note in data.provenance)
+
+
+def test_job_splits_are_exactly_openml_train_test_indices(tmp_path, cache) -> None:
+    suite = load_suite(write_suite(tmp_path, TASK_SUITE))
+    options = OpenMLOptions.from_env(cache_dir=cache, offline=True)
+    plan = make_plan(suite, options=options)
+    (job,) = plan.jobs()
+    ctx = RunContext(suite, "t", suite.config_hash(), resolve_device("cpu"), offline=True,
+                     cache_dir=cache)
+    dataset, splits = load_job_data(job, ctx)
+    assert dataset.n_rows == 898
+    assert sorted(splits) == [(0, 0), (0, 1)]
+    for key, (train, test) in official_indices(cache, list(splits)).items():
+        assert splits[key].origin == "openml"
+        np.testing.assert_array_equal(splits[key].train, train)  # no row dropped: ids = positions
+        np.testing.assert_array_equal(splits[key].test, test)
