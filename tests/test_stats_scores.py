@@ -40,3 +40,31 @@ def test_paired_means_average_seeds_within_splits_on_shared_runs() -> None:
     expected = raw.groupby("fold")["accuracy"].mean().mean()
     assert pm.values[0] == pytest.approx(expected, rel=1e-12)
     assert np.isnan(s.paired_means("d0", ("raw", "nope")).values).all()
+
+
+def test_by_dataset_lines_up_values_and_sizes_by_run_and_method() -> None:
+    f = frame(2, folds=3, seeds=2)
+    f = f.assign(n_train=np.arange(len(f)) + 1000, n_test=np.arange(len(f)) + 5000)
+    f = f[~((f["encoder"] == "ae") & (f["fold"] == 2) & (f["seed"] == 1))]
+    s = collect_scores(f)
+    runs = s.by_dataset["d1"]
+    position = {key: i for i, key in enumerate(
+        s.runs[s.runs["dataset"] == "d1"][["repeat", "fold", "seed"]].drop_duplicates()
+        .sort_values(["repeat", "fold", "seed"]).itertuples(index=False, name=None))}
+    got = {(r.method, r.fold, r.seed): (runs.values[position[(r.repeat, r.fold, r.seed)],
+                                                    runs.columns[r.method]],
+                                        runs.n_train[position[(r.repeat, r.fold, r.seed)],
+                                                     runs.columns[r.method]],
+                                        runs.n_test[position[(r.repeat, r.fold, r.seed)],
+                                                    runs.columns[r.method]])
+           for r in s.runs[s.runs["dataset"] == "d1"].itertuples()}
+    expected = {(r.method, r.fold, r.seed): (r.value, float(r.n_train), float(r.n_test))
+                for r in s.runs[s.runs["dataset"] == "d1"].itertuples()}
+    assert got == expected
+
+
+def test_by_dataset_marks_a_missing_run_as_nan() -> None:
+    f = frame(1, folds=3, seeds=2)
+    f = f[~((f["encoder"] == "ae") & (f["fold"] == 2) & (f["seed"] == 1))]
+    runs = collect_scores(f).by_dataset["d0"]
+    assert int(np.isnan(runs.n_train[:, runs.columns["ae/emb"]]).sum()) == 1

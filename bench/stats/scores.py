@@ -156,9 +156,11 @@ class Scores:
         instead of filtering ``runs`` for every (dataset, method)."""
         out = {}
         for dataset, rows in self.runs.groupby("dataset", sort=True):
-            wide = rows.pivot(index=RUN_KEYS, columns="method", values="value").sort_index()
-            size = {c: rows.pivot(index=RUN_KEYS, columns="method", values=c)
-                    .reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=float)
+            # one pivot for the three columns: run × (column, method)
+            table = rows.pivot(index=RUN_KEYS, columns="method",
+                               values=["value", "n_train", "n_test"]).sort_index()
+            wide = table["value"]
+            size = {c: table[c].reindex(columns=wide.columns).to_numpy(dtype=float)
                     for c in ("n_train", "n_test")}
             splits = wide.index.droplevel("seed")
             codes, uniques = pd.factorize(splits, sort=True)
