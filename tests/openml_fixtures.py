@@ -42,11 +42,28 @@ def _refuse(*args: object, **kwargs: object) -> None:
     raise AssertionError(f"network access attempted: {args}")
 
 
+_LOCAL_CONNECT = socket.socket.connect
+_LOCAL_CONNECT_EX = socket.socket.connect_ex
+
+
+def _refuse_network(sock: socket.socket, address: object) -> None:
+    """Unix-domain sockets are local IPC (the fork server's pipe), not network access."""
+    if sock.family == socket.AF_UNIX:
+        return _LOCAL_CONNECT(sock, address)
+    return _refuse(sock, address)
+
+
+def _refuse_network_ex(sock: socket.socket, address: object) -> int:
+    if sock.family == socket.AF_UNIX:
+        return _LOCAL_CONNECT_EX(sock, address)
+    return _refuse(sock, address)
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any attempt to open a socket fails the test."""
-    monkeypatch.setattr(socket.socket, "connect", _refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket.socket, "connect", _refuse_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse_network_ex)
     monkeypatch.setattr(socket, "create_connection", _refuse)
 
 
@@ -55,7 +72,7 @@ def no_network_later(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Call the returned function to forbid sockets from then on."""
 
     def arm() -> None:
-        monkeypatch.setattr(socket.socket, "connect", _refuse)
+        monkeypatch.setattr(socket.socket, "connect", _refuse_network)
         monkeypatch.setattr(socket, "create_connection", _refuse)
 
     return arm
