@@ -57,6 +57,30 @@ def write_suite(tmp_path: Path, body: str, *, name: str = "tiny") -> Path:
     return path
 
 
+#: The datasets table of an iris-only suite (TOML).
+IRIS = """
+[[datasets]]
+source = "embedded"
+name = "iris"
+"""
+
+
+def pca_suite(name: str, datasets: str = IRIS) -> str:
+    """A small, fast suite body: 2 folds, seed 0, a 2-dimensional ``pca``, 5 rounds of XGBoost."""
+    head = f"""
+name = "{name}"
+[run]
+folds = 2
+seeds = [0]
+encoders = ["pca"]
+[xgboost]
+n_estimators = 5
+[encoders.pca]
+latent = 2
+"""
+    return head + textwrap.dedent(datasets)
+
+
 # -- synthetic result rows and their analysis (the statistics and report tests) ---------------
 
 #: (encoder, feature set, true relative effect) of the synthetic methods of :func:`frame`.

@@ -13,22 +13,9 @@ from typer.testing import CliRunner
 from bench.cli import app
 from bench.schema import SCHEMA_VERSION, VERSION_KEY
 from bench.store import CONFIG_HASH_KEY, RunStore, load
-from tests.helpers import write_suite
+from tests.helpers import pca_suite, write_suite
 
-SUITE = """
-name = "recoverable"
-[run]
-folds = 2
-seeds = [0]
-encoders = ["pca"]
-[xgboost]
-n_estimators = 5
-[encoders.pca]
-latent = 2
-[[datasets]]
-source = "embedded"
-name = "iris"
-"""
+SUITE = pca_suite("recoverable")
 
 runner = CliRunner()
 

@@ -71,29 +71,25 @@ def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
     assert "expected rows: 36" in result.output
 
 
+NO_ROWS = """
+[run]
+feature_sets = ["emb"]
+encoders = []
+[[datasets]]
+source = "embedded"
+name = "iris"
+"""
+
+
 def test_a_plan_without_rows_is_a_problem(tmp_path: Path) -> None:
-    suite = write_suite(tmp_path, """
-        [run]
-        feature_sets = ["emb"]
-        encoders = []
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
-        """)
+    suite = write_suite(tmp_path, NO_ROWS)
     code, output = invoke_cli("run", str(suite), "--dry-run")
     assert code == 2
     assert "the plan has no result rows" in output
 
 
 def test_a_plan_without_rows_stops_a_run(tmp_path: Path) -> None:
-    suite = write_suite(tmp_path, """
-        [run]
-        feature_sets = ["emb"]
-        encoders = []
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
-        """)
+    suite = write_suite(tmp_path, NO_ROWS)
     code, output = invoke_cli("run", str(suite), "--out", str(tmp_path / "o"), "--quiet")
     assert (code, (tmp_path / "o").exists()) == (2, False)
 

@@ -81,8 +81,9 @@ def test_bad_entries_are_refused(change: dict, message: str) -> None:
         _spec(**change)
 
 
-def test_a_suite_with_a_synthetic_entry_loads(tmp_path) -> None:
-    suite = load_suite(write_suite(tmp_path, """
+def _suite(*, informative: int) -> str:
+    """A suite of one 1,000 x 4 ``make_regression`` entry."""
+    return f"""
         name = "syn"
         [[datasets]]
         source = "synthetic"
@@ -90,20 +91,15 @@ def test_a_suite_with_a_synthetic_entry_loads(tmp_path) -> None:
         generator = "make_regression"
         rows = 1000
         features = 4
-        informative = 2
-        """))
+        informative = {informative}
+        """
+
+
+def test_a_suite_with_a_synthetic_entry_loads(tmp_path) -> None:
+    suite = load_suite(write_suite(tmp_path, _suite(informative=2)))
     assert isinstance(suite.datasets[0], SyntheticSpec)
 
 
 def test_a_suite_with_a_bad_synthetic_entry_says_where(tmp_path) -> None:
     with pytest.raises(ConfigError, match="informative"):
-        load_suite(write_suite(tmp_path, """
-            name = "syn"
-            [[datasets]]
-            source = "synthetic"
-            name = "big"
-            generator = "make_regression"
-            rows = 1000
-            features = 4
-            informative = 9
-            """))
+        load_suite(write_suite(tmp_path, _suite(informative=9)))

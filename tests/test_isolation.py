@@ -23,7 +23,7 @@ import bench.runner
 from bench.arrays import TreeMatrix
 from bench.cli import app
 from bench.store import load
-from tests.helpers import write_suite
+from tests.helpers import IRIS, pca_suite, write_suite
 
 KINDS = ("list_column", "load_bug", "split", "encoder", "xgboost")
 
@@ -88,19 +88,7 @@ def test_one_failing_dataset_never_stops_the_suite(kind: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     bad = _plant(kind, tmp_path, monkeypatch)
     _table(None, 3).to_csv(tmp_path / "good.csv", index=False)
-    suite = write_suite(tmp_path, f"""
-        name = "three"
-        [run]
-        folds = 2
-        seeds = [0]
-        encoders = ["pca"]
-        [xgboost]
-        n_estimators = 5
-        [encoders.pca]
-        latent = 2
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
+    suite = write_suite(tmp_path, pca_suite("three", IRIS + f"""
         [[datasets]]
         source = "local"
         path = "{bad}"
@@ -109,7 +97,7 @@ def test_one_failing_dataset_never_stops_the_suite(kind: str, tmp_path: Path,
         source = "local"
         path = "good.csv"
         name = "good"
-        """)
+        """))
     out = tmp_path / "run"
     # In process (--workers 1): the planted failures patch this interpreter, not new workers.
     result = CliRunner().invoke(app, ["run", str(suite), "--out", str(out), "-q", "--workers", "1"])

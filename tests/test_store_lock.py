@@ -17,25 +17,13 @@ from typer.testing import CliRunner
 from bench.cli import app
 from bench.fsio import create_exclusive
 from bench.store import LOCK, PID, RunInProgress, RunStore, load
-from tests.helpers import write_suite
+from tests.helpers import IRIS, pca_suite, write_suite
 
-SUITE = """
-name = "locked"
-[run]
-folds = 2
-seeds = [0]
-encoders = ["pca"]
-[xgboost]
-n_estimators = 5
-[encoders.pca]
-latent = 2
-[[datasets]]
-source = "embedded"
-name = "iris"
+SUITE = pca_suite("locked", IRIS + """
 [[datasets]]
 source = "embedded"
 name = "230_machine_cpu"
-"""
+""")
 EXPECTED_ROWS = 2 * 2 * 3  # datasets x folds x (raw, pca/emb, pca/raw+emb)
 
 HOLD = """

@@ -11,7 +11,7 @@ guess with ``--infer-tasks`` (``task = "infer"``), which is then recorded in the
 The guess for an ambiguous target: values stored as floating point (``2.0``) mean regression,
 integer codes that cover a compact range with at most :data:`MAX_GUESSED_CLASSES` values mean
 classification, anything else regression. On the 45 PMLB datasets it matches the true task
-everywhere (``tests/test_task_inference.py``).
+everywhere (``tests/test_data_task_inference.py``).
 """
 
 from __future__ import annotations
