@@ -47,6 +47,24 @@ def test_a_saved_entry_keeps_its_categories(store: NormalizedStore) -> None:
     assert list(dataset.X["city"].cat.categories) == ["oslo", "paris", "rome"]
 
 
+def test_integer_categories_come_back_as_categories(tmp_path: Path) -> None:
+    store = NormalizedStore(tmp_path, "test-server")
+    car = load_embedded("car")  # its categorical columns hold integer codes
+    store.save("car", car, np.arange(len(car.y)), {})
+    assert store.load("car")[0].X.dtypes.equals(car.X.dtypes)
+
+
+def test_an_entry_without_saved_categories_still_types_its_categoricals(tmp_path: Path) -> None:
+    store = NormalizedStore(tmp_path, "test-server")
+    car = load_embedded("car")
+    store.save("car", car, np.arange(len(car.y)), {})
+    meta_path = store.entry_dir("car") / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["categories"]  # as written before the metadata kept them
+    meta_path.write_text(json.dumps(meta))
+    assert store.load("car")[0].X.equals(car.X)
+
+
 def test_a_saved_entry_keeps_its_row_ids(store: NormalizedStore) -> None:
     _, row_ids, _ = store.load(KEY)
     np.testing.assert_array_equal(row_ids, np.arange(100, 140))

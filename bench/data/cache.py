@@ -167,6 +167,7 @@ class NormalizedStore:
             "source": dataset.source,
             "task": dataset.task,
             "categorical": list(dataset.categorical),
+            "categories": _categories(dataset.X, dataset.categorical),
             "classes": list(dataset.classes),
             "openml_task_id": dataset.openml_task_id,
             "openml_dataset_id": dataset.openml_dataset_id,
@@ -181,6 +182,22 @@ class NormalizedStore:
         shutil.rmtree(self.entry_dir(key), ignore_errors=True)
 
 
+def _categories(X: pd.DataFrame, categorical: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Each categorical column's categories in order (parquet reads integer categories back as
+    plain integers, so the metadata keeps them)."""
+    return {c: X[c].cat.categories.tolist() for c in categorical
+            if isinstance(X[c].dtype, pd.CategoricalDtype)}
+
+
+def _restore_categories(X: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
+    """The categorical dtypes the dataset had when it was saved. Entries written before the
+    metadata kept the categories get each column's sorted values as its categories."""
+    saved = meta.get("categories", {})
+    dtypes = {c: pd.CategoricalDtype(saved[c]) if c in saved else "category"
+              for c in meta["categorical"] if not isinstance(X[c].dtype, pd.CategoricalDtype)}
+    return X.astype(dtypes) if dtypes else X
+
+
 def _dataset_from_frame(frame: pd.DataFrame, meta: dict[str, Any]) -> Dataset:
     y = frame[TARGET_COLUMN].to_numpy()
     y = y.astype("float64") if meta["task"] == "regression" else y.astype("int64")
@@ -188,7 +205,7 @@ def _dataset_from_frame(frame: pd.DataFrame, meta: dict[str, Any]) -> Dataset:
         name=meta["name"],
         source=meta["source"],
         task=meta["task"],
-        X=frame.drop(columns=[TARGET_COLUMN, ROW_ID_COLUMN]),
+        X=_restore_categories(frame.drop(columns=[TARGET_COLUMN, ROW_ID_COLUMN]), meta),
         y=y,
         categorical=tuple(meta["categorical"]),
         classes=tuple(meta["classes"]),
