@@ -29,9 +29,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def perf(session: nox.Session) -> None:
-    """Benchmarks (pytest-benchmark): speed and memory targets, with numbers to quote."""
-    session.run("python", "-m", "pytest", "benchmarks", "-p", "no:cacheprovider",
-                "--benchmark-columns=min,mean,max,rounds", *session.posargs)
+    """Benchmarks (pytest-benchmark): speed and memory targets, with numbers to quote.
+
+    ``nox -s perf -- benchmarks/test_startup.py`` runs one file: a path among the arguments
+    replaces the default ``benchmarks`` folder instead of being added to it."""
+    paths = [a for a in session.posargs if not a.startswith("-") and a.startswith("benchmarks")]
+    session.run("python", "-m", "pytest", *([] if paths else ["benchmarks"]), "-p",
+                "no:cacheprovider", "--benchmark-columns=min,mean,max,rounds", *session.posargs)
 
 
 @nox.session
