@@ -23,7 +23,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff, and the import-linter contracts in pyproject.toml (layers only point down)."""
-    session.run("ruff", "check", "bench", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "bench", "tests", "benchmarks", "scripts", "noxfile.py")
     session.run("lint-imports")
 
 

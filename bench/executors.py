@@ -22,10 +22,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+from bench.context import RunContext
 from bench.errors import ConfigError
 from bench.plan import CHUNK_SIZE, DatasetJob, WorkItem
 from bench.pool import Failed, Finished, Task, WorkerPool
-from bench.runner import ItemResult, RunContext, run_job
+from bench.runner import ItemResult, run_job
 from bench.schema import RowKey, Status
 from bench.threads import usable_cores
 from bench.version import DISTRIBUTION

@@ -13,13 +13,14 @@ from typing import Any, Literal, Protocol
 import pandas as pd
 
 from bench.config import Suite
+from bench.context import RunContext
 from bench.device import DeviceInfo, projection_backend
 from bench.environment import environment
 from bench.errors import ConfigError, DataError
 from bench.executors import Executor, LocalExecutor
 from bench.plan import Plan, make_plan
 from bench.report.writer import write_run_report
-from bench.runner import ItemResult, RunContext
+from bench.runner import ItemResult
 from bench.schema import SCHEMA_VERSION, UNIT_COLUMNS, Status
 from bench.store import RunStore
 from bench.threads import FIT_THREAD_CELLS, LARGE_FIT_THREADS

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Literal
 
+from bench.context import RunContext
 from bench.encoders import REGISTRY, Entry
 from bench.forkserver import WORKER_ENV, start_forkserver, worker_context
 from bench.plan import DatasetJob, WorkItem
-from bench.runner import ItemResult, RunContext, run_job
+from bench.runner import ItemResult, run_job
 from bench.schema import RowKey
 
 

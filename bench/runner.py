@@ -13,17 +13,16 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from bench.arrays import TreeMatrix, to_device, tree_matrix
-from bench.config import OpenMLSpec, Suite
-from bench.data import Dataset, OpenMLOptions, load_dataset
+from bench.arrays import to_device
+from bench.config import OpenMLSpec
+from bench.context import RunContext, SplitView, prepare
+from bench.data import Dataset, load_dataset
 from bench.device import DeviceInfo
-from bench.encoders import encoder_mode, make_encoder, registry_entry
+from bench.encoders import make_encoder, registry_entry
 from bench.encoders.base import Encoder
 from bench.encoders.many import FitOutcome, fit_transform_many
 from bench.features import build_features
@@ -38,47 +37,10 @@ from bench.oom import (
     smaller_batch,
 )
 from bench.plan import DatasetJob, WorkItem
-from bench.preprocess import TreeInputs
-from bench.schema import NO_ENCODER, FeatureSet, Mode, RowKey, RunFields, error_row, new_row
-from bench.seeding import derive_seed
+from bench.schema import NO_ENCODER, FeatureSet, RowKey
 from bench.shift import shift_auc
-from bench.splits import Split, make_splits, official_splits, validation_split
+from bench.splits import Split, make_splits, official_splits
 from bench.threads import fit_threads, limited_threads
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """What every item of a run shares."""
-
-    suite: Suite
-    run_id: str
-    config_hash: str
-    device: DeviceInfo
-    nthread: int = 0  # --threads (0: bench.threads.fit_threads decides from the data's shape)
-    offline: bool = False  # OpenML: never touch the network, use the cache only
-    cache_dir: Path | None = None  # OpenML cache (None: $BENCH_CACHE_DIR or the user cache dir)
-
-    def openml_options(self) -> OpenMLOptions:
-        return OpenMLOptions.from_env(cache_dir=self.cache_dir, offline=self.offline)
-
-    @property
-    def run_fields(self) -> RunFields:
-        """The columns every row of this run shares."""
-        return RunFields(self.run_id, self.config_hash, self.suite.name, self.device.kind,
-                         self.device.fallback_reason)
-
-    def mode_of(self, encoder: str) -> str:
-        """The ``encoder_mode`` of ``encoder``'s rows (its default when the suite sets none)."""
-        if encoder == NO_ENCODER:
-            return Mode.NONE
-        return encoder_mode(encoder, self.suite.encoders.get(encoder, {}))
-
-    def new_row(self, key: RowKey, **fields: Any) -> dict[str, Any]:
-        return new_row(self.run_fields, key, mode=self.mode_of(key.encoder), **fields)
-
-    def error_row(self, key: RowKey, exc: BaseException | str, **fields: Any) -> dict[str, Any]:
-        return error_row(self.run_fields, key, exc, mode=self.mode_of(key.encoder), **fields)
-
 
 #: ``reserve(n)``: a context that holds ``n`` threads of the executor's budget.
 Reserve = Callable[[int], contextlib.AbstractContextManager[object]]
@@ -86,55 +48,6 @@ Reserve = Callable[[int], contextlib.AbstractContextManager[object]]
 
 def _no_reservation(n: int) -> contextlib.AbstractContextManager[object]:
     return contextlib.nullcontext()
-
-
-@dataclass(frozen=True)
-class SplitView:
-    """One split, prepared once and reused by every feature set of the item."""
-
-    item: WorkItem
-    dataset: Dataset
-    fit: np.ndarray  # positions within the training fold used to fit XGBoost
-    val: np.ndarray  # positions within the training fold used for early stopping
-    X_train: pd.DataFrame
-    X_test: pd.DataFrame
-    raw_train: pd.DataFrame
-    raw_test: pd.DataFrame
-    y_train: np.ndarray
-    y_test: np.ndarray
-    tree_train: TreeMatrix  # raw_train / raw_test on the run's device, uploaded once
-    tree_test: TreeMatrix
-
-    def on(self, device: str) -> SplitView:
-        """This view with its XGBoost matrices on ``device`` (a unit retried on the CPU)."""
-        if device == self.tree_train.device:
-            return self
-        return dataclasses.replace(self, tree_train=tree_matrix(self.raw_train, device),
-                                   tree_test=tree_matrix(self.raw_test, device))
-
-    def fields(self) -> dict[str, Any]:
-        return {"task": self.dataset.task, "openml_task_id": self.dataset.openml_task_id,
-                "n_train": len(self.fit) + len(self.val), "n_test": len(self.y_test)}
-
-    def seed(self, purpose: str, suite_seed: int) -> int:
-        i = self.item
-        return derive_seed(suite_seed, i.dataset, i.repeat, i.fold, i.seed, purpose)
-
-
-def prepare(item: WorkItem, dataset: Dataset, split: Split, suite: Suite,
-            device: str = "cpu") -> SplitView:
-    X_train, X_test = dataset.X.iloc[split.train], dataset.X.iloc[split.test]
-    y_train = dataset.y[split.train]
-    tree = TreeInputs().fit(X_train)
-    fit, val = validation_split(
-        np.arange(len(split.train)), y_train,
-        fraction=suite.run.validation_fraction, stratify=dataset.is_classification,
-        seed=derive_seed(suite.seed, item.dataset, item.repeat, item.fold, item.seed, "val"),
-    )
-    raw_train, raw_test = tree.transform(X_train), tree.transform(X_test)
-    return SplitView(item, dataset, fit, val, X_train, X_test, raw_train, raw_test, y_train,
-                     dataset.y[split.test], tree_matrix(raw_train, device),
-                     tree_matrix(raw_test, device))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from bench.config import OpenMLSpec
+from bench.context import RunContext
 from bench.data import OpenMLOptions
 from bench.data.cache import CorruptCacheError, NormalizedStore
 from bench.data.openml import (
@@ -32,7 +33,7 @@ from bench.data.openml_client import (
 from bench.device import resolve_device
 from bench.errors import BenchError, ConfigError
 from bench.plan import make_plan
-from bench.runner import RunContext, load_job_data
+from bench.runner import load_job_data
 from bench.splits import official_splits
 from bench.suite_loader import load_suite
 from tests.helpers import write_suite

@@ -73,8 +73,8 @@ def _plant(kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             return original(spec, **kwargs)
         monkeypatch.setattr(bench.runner, "load_dataset", load_dataset)
     elif kind == "split":
-        monkeypatch.setattr(bench.runner.TreeInputs, "fit",
-                            failing(bench.runner.TreeInputs.fit, cols))
+        monkeypatch.setattr(bench.context.TreeInputs, "fit",
+                            failing(bench.context.TreeInputs.fit, cols))
     elif kind == "encoder":
         monkeypatch.setattr(bench.runner, "fit_transform_many",
                             failing(bench.runner.fit_transform_many, cols))

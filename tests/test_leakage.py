@@ -9,11 +9,12 @@ import xgboost
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 import bench.runner as runner_module
+from bench.context import RunContext, prepare
 from bench.data import load_dataset
 from bench.device import resolve_device
 from bench.encoders import make_encoder
 from bench.plan import DatasetJob, make_plan
-from bench.runner import RunContext, prepare, run_job
+from bench.runner import run_job
 from bench.splits import make_splits
 from bench.stats.leakage import leakage_audit
 from bench.suite_loader import load_suite

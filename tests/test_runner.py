@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from bench.config import Suite
+from bench.context import RunContext, prepare
 from bench.device import resolve_device
 from bench.plan import DatasetJob, make_plan
-from bench.runner import RunContext, load_job_data, prepare, run_job
-from bench.schema import NO_ENCODER, TIMING_COLUMNS, Mode, Status, row_key
+from bench.runner import load_job_data, run_job
+from bench.schema import NO_ENCODER, TIMING_COLUMNS, Status, row_key
 from bench.suite_loader import load_suite
 from tests.helpers import write_suite
 
@@ -64,44 +65,11 @@ def _same(a: dict, b: dict) -> dict:
             and not (isinstance(a[c], float) and np.isnan(a[c]) and np.isnan(b[c]))}
 
 
-# -- RunContext ------------------------------------------------------------------------------
-
-def test_mode_of_the_encoder_free_row_is_none(ctx: RunContext) -> None:
-    assert ctx.mode_of(NO_ENCODER) == Mode.NONE
-
-
-def test_mode_of_a_suite_variant_is_its_mode(ctx: RunContext) -> None:
-    assert ctx.mode_of("mlp_holdout") == "holdout"
-
-
-@pytest.mark.parametrize(("column", "value"), [("run_id", "r"), ("config_hash", "h"), ("suite", "runner")])
-def test_new_row_carries_the_run_fields(ctx: RunContext, job: DatasetJob, column: str, value: str) -> None:
-    assert ctx.new_row(job.items[0].key("pca", "emb"))[column] == value
-
-
-def test_error_row_records_the_exception(ctx: RunContext, job: DatasetJob) -> None:
-    row = ctx.error_row(job.items[0].key("pca", "emb"), ValueError("bad"))
-    assert row["error"] == "ValueError: bad"
-
-
-# -- preparing a split -----------------------------------------------------------------------
+# -- loading a job's data -------------------------------------------------------------------
 
 def test_load_job_data_keys_splits_by_repeat_and_fold(job: DatasetJob, ctx: RunContext) -> None:
     _, splits = load_job_data(job, ctx)
     assert sorted(splits) == [(0, 0), (0, 1)]
-
-
-def test_prepare_splits_the_training_fold_into_fit_and_validation(
-        job: DatasetJob, ctx: RunContext) -> None:
-    dataset, splits = load_job_data(job, ctx)
-    view = prepare(job.items[0], dataset, splits[(0, 0)], ctx.suite)
-    assert sorted(np.concatenate([view.fit, view.val]).tolist()) == list(range(len(splits[(0, 0)].train)))
-
-
-def test_prepare_keeps_test_rows_out_of_the_training_frame(job: DatasetJob, ctx: RunContext) -> None:
-    dataset, splits = load_job_data(job, ctx)
-    view = prepare(job.items[0], dataset, splits[(0, 0)], ctx.suite)
-    assert set(view.X_train.index).isdisjoint(view.X_test.index)
 
 
 # -- running a job ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import typer
 
 from bench.cli._common import DEBUG_HELP, console, user_errors
 from bench.errors import ConfigError
+from bench.fsio import atomic_write_text
 
 if TYPE_CHECKING:
     from bench.config import DatasetSpec
@@ -114,8 +115,8 @@ def _write(result: Explanation, out_dir: Path) -> list[str]:
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "explain.md").write_text(render_explanation_markdown(result), encoding="utf-8")
-        result.to_frame().to_csv(out_dir / "explain.csv", index=False)
+        atomic_write_text(out_dir / "explain.md", render_explanation_markdown(result))
+        atomic_write_text(out_dir / "explain.csv", result.to_frame().to_csv(index=False))
         with matplotlib.rc_context(RC):
             figures = explanation_figures(result)
             for key, fig in figures.items():

@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bench.fsio import atomic_write_bytes
 from bench.stats.aggregate import profile_curve
 from bench.stats.analysis import Analysis
 from bench.stats.summary import all_pairs_family
@@ -86,7 +87,7 @@ def save(fig: Figure, directory: Path, key: str) -> dict[str, bytes]:
         buffer = io.BytesIO()
         fig.savefig(buffer, format=suffix, metadata=metadata)
         data = buffer.getvalue()
-        (directory / f"{key}.{suffix}").write_bytes(data)
+        atomic_write_bytes(directory / f"{key}.{suffix}", data)
         out[suffix] = data
     return out
 
