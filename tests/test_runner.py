@@ -235,3 +235,71 @@ def test_an_xgboost_fit_out_of_cuda_memory_is_retried_on_the_cpu(
     row = _evaluate(view, ctx, job.items[0].key(NO_ENCODER, "raw"), None)
     assert (row["status"], row["device"], row["fallback_reason"]) == (
         Status.OK, "cpu", "cuda-oom: xgboost retried on cpu")
+
+
+CAPPED_SUITE = """
+    name = "capped"
+    [run]
+    folds = 2
+    seeds = [0]
+    encoders = ["ae"]
+    [xgboost]
+    n_estimators = 5
+    max_depth = 2
+    [encoders.ae]
+    latent = 4
+    hidden = [256]
+    epochs = 1
+    batch_size = 4096
+    [[datasets]]
+    source = "synthetic"
+    name = "big"
+    generator = "make_classification"
+    rows = 40000
+    features = 50
+    informative = 10
+    """
+
+
+@pytest.fixture
+def capped_cuda_memory():
+    """torch may use about 1 MiB of the GPU: the encoder's training rows (16 MB) do not fit.
+    XGBoost and CuPy allocate outside torch's caching allocator, so only torch is capped."""
+    import torch
+
+    total = torch.cuda.get_device_properties(0).total_memory
+    torch.cuda.empty_cache()
+    torch.cuda.set_per_process_memory_fraction(2**20 / total)
+    yield
+    torch.cuda.set_per_process_memory_fraction(1.0)
+    torch.cuda.empty_cache()
+
+
+def _capped_rows(tmp_path) -> list[dict]:
+    from bench.device import resolve_device as resolve
+
+    suite = load_suite(write_suite(tmp_path, CAPPED_SUITE))
+    plan = make_plan(suite)
+    job = replace(plan.jobs()[0], items=plan.items[:1])
+    ctx = RunContext(suite, run_id="r", config_hash="h", device=resolve("cuda"), nthread=1)
+    return [r for result in run_job(job, ctx) for r in result.rows]
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+def test_a_memory_cap_sends_the_encoder_unit_to_the_fallback(capped_cuda_memory, tmp_path) -> None:
+    rows = [r for r in _capped_rows(tmp_path) if r["encoder"] == "ae"]
+    assert {r["fallback_reason"].split(":")[0] for r in rows} == {"cuda-oom"}
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+def test_the_units_after_a_memory_fallback_are_ok(capped_cuda_memory, tmp_path) -> None:
+    assert {r["status"] for r in _capped_rows(tmp_path)} == {Status.OK}
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+def test_the_raw_rows_stay_on_the_gpu_under_a_memory_cap(capped_cuda_memory, tmp_path) -> None:
+    rows = [r for r in _capped_rows(tmp_path) if r["encoder"] == NO_ENCODER]
+    assert {(r["device"], r["fallback_reason"]) for r in rows} == {("cuda", "")}
