@@ -43,6 +43,16 @@ GPU_TEST_MODULES = ("tests/test_batched.py", "tests/test_encoders.py",
                     "tests/test_encoders_rp.py", "tests/test_device.py", "tests/test_runner.py")
 
 
+#: The whole check's budget (the issue asks for <= 8 minutes): the subprocess steps get what is left.
+BUDGET_S = 450.0
+_START = time.monotonic()
+
+
+def _left(reserve_s: float = 0.0) -> float:
+    """Seconds left of :data:`BUDGET_S` after keeping ``reserve_s`` for later steps (at least 10)."""
+    return max(BUDGET_S - (time.monotonic() - _START) - reserve_s, 10.0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for gpu-evidence.json")
@@ -103,7 +113,9 @@ def gpu_tests(out: Path, dry_run: bool) -> dict[str, Any]:
            "--continue-on-collection-errors", f"--junitxml={junit}", *GPU_TEST_MODULES]
     if dry_run:
         cmd += ["-k", "iris"]  # a few CPU cases: checks the plumbing, not the GPU
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    # keep about 4 minutes for the benchmarks and the suite
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                          timeout=min(240.0, _left(reserve_s=240.0)))
     counts = _junit_counts(junit)
     counts.update(command=" ".join(cmd[1:]), exit_code=proc.returncode,
                   tail=proc.stdout[-2000:] + proc.stderr[-1000:])
@@ -185,7 +197,8 @@ def suite_cuda_vs_cpu(out: Path, dry_run: bool) -> dict[str, Any]:
                "--out", str(run_dir), "--quiet", "--force-new", *extra, *threads]
         start = time.perf_counter()
         try:  # each device's run is recorded even when the other one runs out of time
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240)
+            share = _left() / (len(devices) - devices.index(device))  # the CPU run gets its half
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=share)
             code, tail = proc.returncode, proc.stderr[-1500:]
         except subprocess.TimeoutExpired as exc:
             code, tail = "timeout", str(exc.stderr or "")[-1500:]
