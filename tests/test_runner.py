@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from bench.config import Suite
 from bench.context import RunContext, prepare
@@ -265,8 +266,6 @@ CAPPED_SUITE = """
 def capped_cuda_memory():
     """torch may use about 1 MiB of the GPU: the encoder's training rows (16 MB) do not fit.
     XGBoost and CuPy allocate outside torch's caching allocator, so only torch is capped."""
-    import torch
-
     total = torch.cuda.get_device_properties(0).total_memory
     torch.cuda.empty_cache()
     torch.cuda.set_per_process_memory_fraction(2**20 / total)
@@ -286,20 +285,20 @@ def _capped_rows(tmp_path) -> list[dict]:
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_a_memory_cap_sends_the_encoder_unit_to_the_fallback(capped_cuda_memory, tmp_path) -> None:
     rows = [r for r in _capped_rows(tmp_path) if r["encoder"] == "ae"]
     assert {r["fallback_reason"].split(":")[0] for r in rows} == {"cuda-oom"}
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_the_units_after_a_memory_fallback_are_ok(capped_cuda_memory, tmp_path) -> None:
     assert {r["status"] for r in _capped_rows(tmp_path)} == {Status.OK}
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_the_raw_rows_stay_on_the_gpu_under_a_memory_cap(capped_cuda_memory, tmp_path) -> None:
     rows = [r for r in _capped_rows(tmp_path) if r["encoder"] == NO_ENCODER]
     assert {(r["device"], r["fallback_reason"]) for r in rows} == {("cuda", "")}
