@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.config import Suite
+from bench.context import RunContext
+from bench.device import resolve_device
 from bench.stats import ReportOptions, analyze
 
 TINY_ENCODERS = """
@@ -79,6 +82,37 @@ n_estimators = 5
 latent = 2
 """
     return head + textwrap.dedent(datasets)
+
+
+#: An iris suite with ``pca`` and a ``holdout`` ``mlp`` variant, small enough to run in seconds
+#: (the runner's and the run context's tests).
+PCA_AND_HOLDOUT_MLP = """
+name = "runner"
+[run]
+folds = 2
+seeds = [0]
+encoders = ["pca", "mlp_holdout"]
+[xgboost]
+n_estimators = 10
+max_depth = 2
+early_stopping_rounds = 3
+[encoders.pca]
+latent = 2
+[encoders.mlp_holdout]
+type = "mlp"
+mode = "holdout"
+latent = 2
+hidden = [4]
+epochs = 2
+[[datasets]]
+source = "embedded"
+name = "iris"
+"""
+
+
+def cpu_context(suite: Suite) -> RunContext:
+    """A :class:`bench.context.RunContext` for ``suite`` on the CPU, one thread per fit."""
+    return RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
 
 
 # -- synthetic result rows and their analysis (the statistics and report tests) ---------------

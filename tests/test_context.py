@@ -8,37 +8,21 @@ import pytest
 from bench.config import Suite
 from bench.context import RunContext, SplitView, prepare
 from bench.data.embedded import load_embedded
-from bench.device import resolve_device
 from bench.plan import WorkItem, make_plan
 from bench.schema import NO_ENCODER, Mode
 from bench.splits import make_splits
 from bench.suite_loader import load_suite
-from tests.helpers import write_suite
+from tests.helpers import PCA_AND_HOLDOUT_MLP, cpu_context, write_suite
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Suite:
-    return load_suite(write_suite(tmp_path_factory.mktemp("context"), """
-        name = "context"
-        [run]
-        folds = 2
-        seeds = [0]
-        encoders = ["pca", "mlp_holdout"]
-        [encoders.pca]
-        latent = 2
-        [encoders.mlp_holdout]
-        type = "mlp"
-        mode = "holdout"
-        latent = 2
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
-        """))
+    return load_suite(write_suite(tmp_path_factory.mktemp("context"), PCA_AND_HOLDOUT_MLP))
 
 
 @pytest.fixture(scope="module")
 def ctx(suite: Suite) -> RunContext:
-    return RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
+    return cpu_context(suite)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +47,7 @@ def test_mode_of_a_suite_variant_is_its_mode(ctx: RunContext) -> None:
     assert ctx.mode_of("mlp_holdout") == "holdout"
 
 
-@pytest.mark.parametrize(("column", "value"), [("run_id", "r"), ("config_hash", "h"), ("suite", "context")])
+@pytest.mark.parametrize(("column", "value"), [("run_id", "r"), ("config_hash", "h"), ("suite", "runner")])
 def test_new_row_carries_the_run_fields(ctx: RunContext, item: WorkItem, column: str, value: str) -> None:
     assert ctx.new_row(item.key("pca", "emb"))[column] == value
 

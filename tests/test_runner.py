@@ -15,38 +15,17 @@ from bench.plan import DatasetJob, make_plan
 from bench.runner import load_job_data, run_job
 from bench.schema import NO_ENCODER, TIMING_COLUMNS, Status, row_key
 from bench.suite_loader import load_suite
-from tests.helpers import write_suite
+from tests.helpers import PCA_AND_HOLDOUT_MLP, cpu_context, write_suite
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Suite:
-    return load_suite(write_suite(tmp_path_factory.mktemp("runner"), """
-        name = "runner"
-        [run]
-        folds = 2
-        seeds = [0]
-        encoders = ["pca", "mlp_holdout"]
-        [xgboost]
-        n_estimators = 10
-        max_depth = 2
-        early_stopping_rounds = 3
-        [encoders.pca]
-        latent = 2
-        [encoders.mlp_holdout]
-        type = "mlp"
-        mode = "holdout"
-        latent = 2
-        hidden = [4]
-        epochs = 2
-        [[datasets]]
-        source = "embedded"
-        name = "iris"
-        """))
+    return load_suite(write_suite(tmp_path_factory.mktemp("runner"), PCA_AND_HOLDOUT_MLP))
 
 
 @pytest.fixture(scope="module")
 def ctx(suite: Suite) -> RunContext:
-    return RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
+    return cpu_context(suite)
 
 
 @pytest.fixture(scope="module")
