@@ -206,8 +206,9 @@ def test_max_failures_stops_early_and_a_rerun_completes(tmp_path: Path) -> None:
     suite.write_text(text.replace(iris, "") + "\n" + iris)
     out = tmp_path / "out"
     runner = CliRunner()
+    # One worker: the datasets run in suite order, so which failure stops the run is fixed.
     result = runner.invoke(app, ["run", str(suite), "--out", str(out), "--quiet",
-                                 "--device", "cpu", "--max-failures", "1"])
+                                 "--device", "cpu", "--max-failures", "1", "--workers", "1"])
     assert result.exit_code == 1, result.output
     assert "stopped early after 2 failed units (--max-failures 1)" in result.stderr
     resume = result.stderr.splitlines()[-1].split()  # the command that resumes
