@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ import pandas as pd
 from bench.config import Suite
 from bench.context import RunContext
 from bench.device import resolve_device
+from bench.encoders import REGISTRY, register
 from bench.stats import ReportOptions, analyze
 
 TINY_ENCODERS = """
@@ -113,6 +116,17 @@ name = "iris"
 def cpu_context(suite: Suite) -> RunContext:
     """A :class:`bench.context.RunContext` for ``suite`` on the CPU, one thread per fit."""
     return RunContext(suite, run_id="r", config_hash="h", device=resolve_device("cpu"), nthread=1)
+
+
+@contextlib.contextmanager
+def registered_encoder(params: type, target: str) -> Iterator[None]:
+    """A test encoder in the registry for the block (``params`` declares its name; ``target`` is
+    ``"module:Class"``), gone again afterwards."""
+    register(params, target)
+    try:
+        yield
+    finally:
+        REGISTRY.pop(params.name)
 
 
 # -- synthetic result rows and their analysis (the statistics and report tests) ---------------

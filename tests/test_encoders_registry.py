@@ -17,19 +17,17 @@ from bench.cli import app
 from bench.config import EmbeddedSpec
 from bench.data import load_dataset
 from bench.encoders import (
-    REGISTRY,
     check_encoder_params,
     encoder_mode,
     encoder_names,
     make_encoder,
-    register,
     registry_entry,
     restricts_rows,
 )
 from bench.encoders.base import Encoder
 from bench.errors import ConfigError, EncoderError
 from bench.explain import Design, explain
-from tests.helpers import write_suite
+from tests.helpers import registered_encoder, write_suite
 from tests.toy_encoder import ToyEncoder, ToyParams
 
 TOY_SUITE = """
@@ -52,9 +50,8 @@ name = "iris"
 
 @pytest.fixture
 def toy_registered():
-    register(ToyParams, "tests.toy_encoder:ToyEncoder")
-    yield
-    REGISTRY.pop("toy")
+    with registered_encoder(ToyParams, "tests.toy_encoder:ToyEncoder"):
+        yield
 
 
 def test_registry_names_are_sorted() -> None:

@@ -15,7 +15,7 @@ from bench.plan import DatasetJob, make_plan
 from bench.runner import load_job_data, run_job
 from bench.schema import NO_ENCODER, TIMING_COLUMNS, Status, row_key
 from bench.suite_loader import load_suite
-from tests.helpers import PCA_AND_HOLDOUT_MLP, cpu_context, write_suite
+from tests.helpers import PCA_AND_HOLDOUT_MLP, cpu_context, registered_encoder, write_suite
 
 
 @pytest.fixture(scope="module")
@@ -134,12 +134,10 @@ OOM_SUITE = """
 
 @pytest.fixture
 def oom_registered():
-    from bench.encoders import REGISTRY, register
     from tests.oom_encoder import OOMParams
 
-    register(OOMParams, "tests.oom_encoder:OutOfMemoryAE")
-    yield
-    REGISTRY.pop("oom_ae")
+    with registered_encoder(OOMParams, "tests.oom_encoder:OutOfMemoryAE"):
+        yield
 
 
 def _oom_rows(tmp_path, fails_from: int) -> list[dict]:

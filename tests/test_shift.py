@@ -9,11 +9,10 @@ from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 from bench.cli import app
-from bench.encoders import REGISTRY, register
 from bench.shift import ShiftClassifier, roc_auc, shift_auc
 from bench.stats.shift import FLAG_ABOVE, shift_summary
 from bench.store import load
-from tests.helpers import write_suite
+from tests.helpers import registered_encoder, write_suite
 from tests.shifted_encoder import ShiftedParams
 
 RNG = np.random.default_rng(0)
@@ -144,16 +143,13 @@ LEAK_FREE = ["ae", "dae", "vae", "pca", "rp", "mlp", "mlp_holdout", "mlp_oof"]
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (summary, report text)
-    register(ShiftedParams, "tests.shifted_encoder:ShiftedEncoder")
-    try:
+    with registered_encoder(ShiftedParams, "tests.shifted_encoder:ShiftedEncoder"):
         folder = tmp_path_factory.mktemp("shift")
         out = folder / "run"
         result = CliRunner().invoke(app, ["run", str(write_suite(folder, SHIPPED, name="shift")),
                                           "--out", str(out), "--quiet", "--device", "cpu",
                                           "--threads", "1"])
         assert result.exit_code == 0, result.output
-    finally:
-        REGISTRY.pop("shifted")
     return shift_summary(load(out)), (out / "report.md").read_text(encoding="utf-8")
 
 
