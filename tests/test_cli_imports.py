@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import invoke_cli
+
 BASELINE = Path(__file__).resolve().parent.parent / "results" / "baselines" / "quick-cpu"
 TRAINING = ("torch", "xgboost")
-HEAVY = (*TRAINING, "pandas", "numpy", "scipy", "sklearn", "matplotlib", "duckdb", "pyarrow")
+HEAVY = (*TRAINING, "pandas", "numpy", "scipy", "sklearn", "matplotlib", "duckdb", "pyarrow",
+         "scipy.stats", "baycomp")
+#: What computing an analysis and drawing figures loads; a stored analysis needs none of it.
+ANALYSIS = ("scipy.stats", "baycomp", "matplotlib")
 
 _SCRIPT = f"""
 import json, sys
@@ -53,6 +58,29 @@ def test_help_imports_no_heavy_module(args: list[str]) -> None:
 def test_report_imports_neither_torch_nor_xgboost(run_dir: Path, tmp_path: Path) -> None:
     result = _loaded("report", str(run_dir), "--format", "md", "--out", str(tmp_path / "r"))
     assert (result["code"], [m for m in result["loaded"] if m in TRAINING]) == (0, [])
+
+
+def test_a_stored_report_is_rendered_without_scipy_stats_or_matplotlib(
+        run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first report stores its parts (``bench.report.cache``); the second renders them:
+    every format, with neither statistics nor drawing libraries loaded."""
+    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "cache"))
+    args = ("report", str(run_dir), "--out", str(tmp_path / "r"))
+    first, second = _loaded(*args), _loaded(*args)
+    assert sorted(m for m in first["loaded"] if m in ANALYSIS) == sorted(ANALYSIS)
+    assert (second["code"], [m for m in second["loaded"] if m in ANALYSIS]) == (0, [])
+
+
+def test_the_report_of_a_finished_run_is_rendered_from_its_stored_parts(tiny_suite: Path,
+                                                                         tmp_path: Path) -> None:
+    """`bench run` stores what its report is rendered from; `bench report` of the run, with the
+    suite's options, reuses it."""
+    out = tmp_path / "run"
+    code, output = invoke_cli("run", str(tiny_suite), "--out", str(out), "--quiet", "--device",
+                              "cpu", "--encoders", "pca", "--seeds", "1")
+    assert code == 0, output
+    result = _loaded("report", str(out))
+    assert (result["code"], [m for m in result["loaded"] if m in ANALYSIS]) == (0, [])
 
 
 def test_query_imports_neither_torch_nor_xgboost(run_dir: Path) -> None:

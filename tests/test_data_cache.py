@@ -13,7 +13,6 @@ from bench.data.cache import (
     CorruptCacheError,
     NormalizedStore,
     entry_lock,
-    resolve_cache_dir,
     sha256_file,
 )
 from bench.data.dataset import Dataset
@@ -129,18 +128,6 @@ def test_metadata_of_another_format_is_reported(store: NormalizedStore) -> None:
 def test_discard_removes_the_entry(store: NormalizedStore) -> None:
     store.discard(KEY)
     assert not store.exists(KEY)
-
-
-def test_an_explicit_cache_dir_beats_the_environment(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "env"))
-    assert resolve_cache_dir(tmp_path / "flag") == (tmp_path / "flag").resolve()
-
-
-def test_the_environment_names_the_cache_dir(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "env"))
-    assert resolve_cache_dir() == (tmp_path / "env").resolve()
 
 
 def test_a_held_lock_times_out_with_one_line(tmp_path: Path) -> None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from bench.report.document import (
+    Bullets,
     Cell,
     Column,
     Document,
     Figure,
+    Formula,
     Heading,
     Paragraph,
+    Preformatted,
     Table,
+    document_from_dict,
+    document_to_dict,
     inline_tokens,
 )
 
@@ -41,3 +50,15 @@ def test_figures_are_the_figure_blocks() -> None:
 
 def test_a_column_is_left_aligned_by_default() -> None:
     assert Column("x").align == "l"
+
+
+def test_a_document_survives_its_dict_form() -> None:
+    doc = Document("t", (Heading("h", 3), Paragraph("p"), Bullets(("a", "b")),
+                         Table("k", "c", (Column("x", "r"),), ((Cell("1", True, "win"),),), True),
+                         Figure("f", "cap"), Preformatted("pre"), Formula("x^2", "x²")))
+    assert document_from_dict(json.loads(json.dumps(document_to_dict(doc)))) == doc
+
+
+def test_an_unknown_block_type_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        document_from_dict({"title": "t", "blocks": [{"type": "Script"}]})

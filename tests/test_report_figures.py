@@ -13,9 +13,10 @@ from bench.report.figures import (
     RC,
     cd_diagram,
     delta_plot,
+    draw_figures,
     method_style,
     performance_profile_plot,
-    write_figures,
+    save,
 )
 from bench.stats import ReportOptions, analyze
 from tests.helpers import METHODS, frame
@@ -112,6 +113,16 @@ def test_performance_profile_styles_match_the_delta_plot(analysis) -> None:
             (style.marker, matplotlib.colors.to_hex(style.color))
 
 
-def test_every_figure_is_written(analysis, tmp_path) -> None:
-    pngs = write_figures(analysis, tmp_path)
-    assert sorted(pngs) == ["cd_diagram", "delta_vs_baseline", "performance_profile"]
+def test_every_figure_is_drawn(analysis) -> None:
+    assert sorted(draw_figures(analysis)) == ["cd_diagram", "delta_vs_baseline", "performance_profile"]
+
+
+def test_each_figure_has_a_png_and_a_pdf(analysis) -> None:
+    files = draw_figures(analysis)["cd_diagram"]
+    assert (files["png"][:4], files["pdf"][:4]) == (b"\x89PNG", b"%PDF")
+
+
+def test_save_writes_the_png_and_the_pdf(analysis, tmp_path) -> None:
+    files = save(_draw(cd_diagram, analysis), tmp_path, "cd")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"cd.png": files["png"],
+                                                                     "cd.pdf": files["pdf"]}

@@ -6,6 +6,7 @@ directory, e.g. ``~/.cache/embedbench``)::
     openml/                     openml-python's own cache (task.xml, dataset.arff, splits, ...)
     normalized/<server>/<key>/  our normalized copy of a dataset: data.parquet + meta.json
     locks/                      one lock file per entry, so concurrent processes take turns
+    reports/                    stored report parts (:mod:`bench.report.cache`)
 
 Every file we write goes to a temporary name first and is renamed into place (atomic on POSIX
 and Windows), and ``meta.json`` records the SHA-256 of ``data.parquet``: an interrupted write
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import platformdirs
 import pyarrow
 from filelock import FileLock, Timeout
 
@@ -33,7 +32,6 @@ from bench.data.dataset import Dataset
 from bench.errors import DataError
 from bench.fsio import atomic_path, atomic_write_text
 
-CACHE_ENV = "BENCH_CACHE_DIR"
 #: Bump when ``normalize`` changes what it produces, so old normalized copies are rebuilt.
 NORMALIZED_FORMAT = 1
 TARGET_COLUMN = "__bench_target__"
@@ -48,16 +46,6 @@ class CorruptCacheError(DataError):
     def __init__(self, message: str, *, path: Path) -> None:
         super().__init__(message, where=str(path))
         self.path = path
-
-
-def resolve_cache_dir(explicit: Path | str | None = None) -> Path:
-    """``--cache-dir`` if given, else ``$BENCH_CACHE_DIR``, else the user cache directory."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser().resolve()
-    return Path(platformdirs.user_cache_dir("embedbench", appauthor=False)).resolve()
 
 
 def sha256_file(path: Path) -> str:

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import openml
 import requests
 
-from bench.data.cache import resolve_cache_dir
+from bench.cachedir import resolve_cache_dir
 from bench.errors import DataError
 
 T = TypeVar("T")

@@ -7,7 +7,7 @@ Inline text may contain ``code`` spans (backticks) and **bold** spans; renderers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 INLINE = re.compile(r"(`[^`]+`|\*\*[^*]+\*\*)")
 
@@ -102,3 +102,31 @@ class Document:
     @property
     def figures(self) -> tuple[Figure, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Figure))
+
+
+BLOCK_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
+    Heading, Paragraph, Bullets, Table, Figure, Preformatted, Formula)}
+
+
+def document_to_dict(document: Document) -> dict:
+    """``document`` as JSON-ready data (each block tagged with its type's name)."""
+    return {"title": document.title,
+            "blocks": [{"type": type(b).__name__, **asdict(b)} for b in document.blocks]}
+
+
+def document_from_dict(data: dict) -> Document:
+    """The inverse of :func:`document_to_dict`; a malformed input raises KeyError, TypeError or
+    ValueError."""
+    return Document(str(data["title"]), tuple(_block(dict(b)) for b in data["blocks"]))
+
+
+def _block(data: dict) -> Block:
+    kind = BLOCK_TYPES[data.pop("type")]
+    if kind is Table:
+        return Table(key=data["key"], caption=data["caption"],
+                     columns=tuple(Column(**c) for c in data["columns"]),
+                     rows=tuple(tuple(Cell(**c) for c in row) for row in data["rows"]),
+                     detail=bool(data["detail"]))
+    if kind is Bullets:
+        return Bullets(tuple(data["items"]))
+    return kind(**data)

@@ -1,7 +1,7 @@
 """Figures of the report, drawn headless with matplotlib's object API (no pyplot state).
 
-Each function returns a :class:`matplotlib.figure.Figure`; :func:`save` writes PNG and PDF with
-fixed metadata, so the same analysis gives byte-identical files.
+Each function returns a :class:`matplotlib.figure.Figure`; :func:`render` turns it into PNG and
+PDF with fixed metadata, so the same analysis gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -63,32 +63,35 @@ def _margins(fig: Figure, *, left_in: float, right_in: float, bottom_in: float =
                         bottom=min(bottom_in / height, 0.4), top=1 - min(top_in / height, 0.3))
 
 
-def write_figures(a: Analysis, directory: Path) -> dict[str, bytes]:
-    """Draw every figure the analysis supports into ``directory`` (PNG + PDF); return the PNG
-    bytes by figure key (for the self-contained HTML)."""
-    directory.mkdir(parents=True, exist_ok=True)
+def draw_figures(a: Analysis) -> dict[str, dict[str, bytes]]:
+    """Draw every figure the analysis supports; return each one's PNG and PDF bytes by figure
+    key and suffix (the writer puts them into ``figures/`` and the PNGs into the HTML)."""
     drawers = {}
     if len(a.scores.methods) > 1:
         drawers["delta_vs_baseline"] = delta_plot
     if len(a.ranks.datasets) >= 2:
         drawers["cd_diagram"] = cd_diagram
         drawers["performance_profile"] = performance_profile_plot
-    pngs = {}
     with matplotlib.rc_context(RC):
-        for key, draw in drawers.items():
-            pngs[key] = save(draw(a), directory, key)["png"]
-    return pngs
+        return {key: render(draw(a)) for key, draw in drawers.items()}
 
 
 def save(fig: Figure, directory: Path, key: str) -> dict[str, bytes]:
-    """Write ``key.png`` and ``key.pdf`` into ``directory``; return their bytes by suffix."""
+    """Write ``key.png`` and ``key.pdf`` into ``directory`` (``bench explain``'s figures);
+    return their bytes by suffix."""
+    files = render(fig)
+    for suffix, data in files.items():
+        atomic_write_bytes(directory / f"{key}.{suffix}", data)
+    return files
+
+
+def render(fig: Figure) -> dict[str, bytes]:
+    """``fig`` as PNG and PDF bytes, by suffix."""
     out = {}
     for suffix, metadata in (("png", PNG_METADATA), ("pdf", PDF_METADATA)):
         buffer = io.BytesIO()
         fig.savefig(buffer, format=suffix, metadata=metadata)
-        data = buffer.getvalue()
-        atomic_write_bytes(directory / f"{key}.{suffix}", data)
-        out[suffix] = data
+        out[suffix] = buffer.getvalue()
     return out
 
 

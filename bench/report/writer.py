@@ -12,39 +12,45 @@ from typing import Any
 import pandas as pd
 
 from bench.errors import BenchError
-from bench.fsio import atomic_write_text
-from bench.report.content import RunInfo, build_document
+from bench.fsio import atomic_write_bytes, atomic_write_text
+from bench.report import cache
+from bench.report.content import RunInfo
 from bench.report.formats import FORMATS
 from bench.report.html import render_html
 from bench.report.latex import render_latex, render_table
 from bench.report.markdown import render_markdown
-from bench.report.tables import FLOAT_FORMAT, csv_tables
-from bench.stats.analysis import Analysis, ReportOptions, analyze
+from bench.report.parts import FIGURE_FORMATS, ReportParts
+from bench.stats.analysis import Analysis, ReportOptions, analyze, result_hash
 
 
 def write_report_files(out_dir: Path, analysis: Analysis, info: RunInfo,
                        formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write the chosen formats into ``out_dir``; return the files written (md first)."""
+    formats = tuple(formats)
+    parts = ReportParts.build(analysis, info, figures=bool(FIGURE_FORMATS & set(formats)))
+    return write_parts(out_dir, parts, formats)
+
+
+def write_parts(out_dir: Path, parts: ReportParts, formats: tuple[str, ...]) -> list[Path]:
+    """Render ``parts`` in the chosen formats into ``out_dir``; return the files written (md
+    first). A full disk or a read-only directory is one :class:`BenchError` naming the path."""
     try:
-        return _write_all(out_dir, analysis, info, tuple(formats))
+        return _write_all(out_dir, parts, formats)
     except OSError as exc:  # a full disk or a read-only directory is the user's to fix
         where = exc.filename or out_dir
         raise BenchError(f"cannot write the report: {exc.strerror or exc}", where=str(where)) \
             from None
 
 
-def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
-               formats: tuple[str, ...]) -> list[Path]:
+def _write_all(out_dir: Path, parts: ReportParts, formats: tuple[str, ...]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    document = build_document(analysis, info)
+    document = parts.document
     written: list[Path] = []
-    images: dict[str, bytes] = {}
-    if {"md", "latex", "html"} & set(formats):
-        # matplotlib is loaded here, for the figures only: `bench run` (and a GPU run, whose
-        # machine carries few packages) imports the writer without it.
-        from bench.report.figures import write_figures
-
-        images = write_figures(analysis, out_dir / "figures")
+    figures = parts.figures or {}
+    if FIGURE_FORMATS & set(formats):
+        for key, files in figures.items():
+            for suffix, data in files.items():
+                atomic_write_bytes(out_dir / "figures" / f"{key}.{suffix}", data)
     if "md" in formats:
         written.append(_write(out_dir / "report.md", render_markdown(document)))
     if "latex" in formats:
@@ -53,13 +59,11 @@ def _write_all(out_dir: Path, analysis: Analysis, info: RunInfo,
             if not table.detail:
                 _write(out_dir / "tables" / f"{table.key}.tex", render_table(table))
     if "html" in formats:
+        images = {key: files["png"] for key, files in figures.items()}
         written.append(_write(out_dir / "report.html", render_html(document, images)))
     if "csv" in formats:
-        for name, frame in csv_tables(analysis).items():
-            path = out_dir / "tables" / f"{name}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-            written.append(_write(path, text))
+        for name, text in parts.csv.items():
+            written.append(_write(out_dir / "tables" / f"{name}.csv", text))
     return written
 
 
@@ -122,10 +126,24 @@ def write_run_report(out_dir: Path, frame: pd.DataFrame, manifest: dict[str, Any
         options = ReportOptions(metrics=dict(metrics) if metrics else None)
     info = RunInfo.from_manifest(manifest, suite=str(config.get("name", "")))
     check_owner(out_dir, manifest, force=force)
-    written = write_report_files(out_dir, analyze(frame, options), info, formats)[0]
+    written = _analyse_and_write(out_dir, frame, options, info, tuple(formats))
     try:
         atomic_write_text(out_dir / OWNER, json.dumps(_identity(manifest), sort_keys=True))
     except OSError as exc:
         raise BenchError(f"cannot write the report: {exc.strerror or exc}",
                          where=str(out_dir / OWNER)) from None
     return written
+
+
+def _analyse_and_write(out_dir: Path, frame: pd.DataFrame, options: ReportOptions, info: RunInfo,
+                       formats: tuple[str, ...]) -> Path:
+    """Write the report from the stored parts of these rows, options and run facts
+    (:mod:`bench.report.cache`), or analyse, build and store them; return the first file
+    written."""
+    key = cache.entry_key(result_hash(frame), options, info)
+    figures = bool(FIGURE_FORMATS & set(formats))
+    parts = cache.load(key)
+    if parts is None or (figures and parts.figures is None):
+        parts = ReportParts.build(analyze(frame, options), info, figures=figures)
+        cache.save(key, parts)
+    return write_parts(out_dir, parts, formats)[0]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import scipy
 
 from bench.seeding import derive_seed
 from bench.stats.per_dataset import paired_splits
@@ -49,7 +49,7 @@ class AggregateImprovement:
 
 def iqm(values: np.ndarray, axis: int = -1) -> np.ndarray | float:
     """Interquartile mean: the mean of the middle 50 % (scipy's 25 %-trimmed mean)."""
-    return stats.trim_mean(values, 0.25, axis=axis)
+    return scipy.stats.trim_mean(values, 0.25, axis=axis)
 
 
 def probability_of_improvement(method: np.ndarray, baseline: np.ndarray) -> float:

@@ -27,7 +27,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import scipy
 
 from bench.seeding import derive_seed
 from bench.stats.resampled import holm
@@ -63,7 +63,7 @@ def wilcoxon(differences: np.ndarray, first: str = "a", second: str = "b") -> Wi
     exact = n <= EXACT_MAX_N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scipy warns that exact p is unavailable with ties
-        res = stats.wilcoxon(d, zero_method="pratt", method="asymptotic")
+        res = scipy.stats.wilcoxon(d, zero_method="pratt", method="asymptotic")
     p_value = signed_rank_permutation_p(d) if exact else float(res.pvalue)
     note = ""
     floor = 2.0 / 2.0**n
@@ -82,7 +82,7 @@ def signed_rank_permutation_p(d: np.ndarray) -> float:
     doubled ranks, so it stays exact up to N = 50 in microseconds; without ties or zeros it is
     scipy's exact distribution. tests/test_stats_pairwise.py checks both against scipy.
     """
-    ranks = stats.rankdata(np.abs(d), method="average")
+    ranks = scipy.stats.rankdata(np.abs(d), method="average")
     nonzero = d != 0
     weights = np.rint(2 * ranks[nonzero]).astype(int)
     observed = int(np.rint(2 * ranks[d > 0].sum()))

@@ -26,9 +26,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-import baycomp
 import numpy as np
-from scipy import stats
+import scipy
 
 from bench.stats.resampled import corrected_resampled_ttest, holm
 from bench.stats.scores import NEAR_ZERO, Scores
@@ -192,6 +191,10 @@ def correlated_bayes(pairs: PairedSplits, *, rope: float) -> tuple[tuple[float, 
     y = pairs.sign * pairs.method / scale
     if np.var(y - x) == 0:
         return nan3, "zero variance: Bayesian correlated t-test undefined"
+    # baycomp loads scipy.stats (0.8 s) on import; rendering a stored analysis needs neither,
+    # so both load on first use (scipy's own submodules are lazy: ``scipy.stats`` above).
+    import baycomp
+
     probs = baycomp.two_on_single(x, y, rope=rope, runs=len(repeats))
     if rope > 0:
         worse, equivalent, better = probs
@@ -203,7 +206,7 @@ def correlated_bayes(pairs: PairedSplits, *, rope: float) -> tuple[tuple[float, 
 def _interval(test, scale: float, alpha: float) -> tuple[float, float]:
     if test is None or test.df < 1 or not math.isfinite(scale) or not math.isfinite(test.se):
         return math.nan, math.nan
-    half = float(stats.t.ppf(1 - alpha / 2, test.df)) * test.se
+    half = float(scipy.stats.t.ppf(1 - alpha / 2, test.df)) * test.se
     return (test.mean - half) / scale, (test.mean + half) / scale
 
 

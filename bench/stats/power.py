@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+import scipy
 
 from bench.seeding import derive_seed
 from bench.stats.per_dataset import paired_splits
@@ -87,14 +87,14 @@ class PowerAnalysis:
 def t_power(effect: float, *, sd: float, n_splits: int, ratio: float, alpha: float) -> float:
     """Power of the two-sided corrected resampled t-test at a true mean difference ``effect``."""
     df = n_splits - 1
-    critical = float(stats.t.ppf(1 - alpha / 2, df))
+    critical = float(scipy.stats.t.ppf(1 - alpha / 2, df))
     return _power_at(effect / (sd * math.sqrt(1.0 / n_splits + ratio)), df, critical)
 
 
 def _power_at(nc: float, df: int, critical: float) -> float:
     """P(|T| > critical) for T noncentral t(df, nc). P(T < −c | nc) = P(T > c | −nc): scipy's
     nct.cdf returns NaN far in the tail for df = 1."""
-    return float(np.sum(stats.nct.sf(critical, df, [nc, -nc])))
+    return float(np.sum(scipy.stats.nct.sf(critical, df, [nc, -nc])))
 
 
 def t_detectable_effect(*, sd: float, n_splits: int, ratio: float, alpha: float,
@@ -110,7 +110,7 @@ def t_detectable_effect(*, sd: float, n_splits: int, ratio: float, alpha: float,
 @lru_cache(maxsize=256)
 def _detectable_noncentrality(df: int, alpha: float, power: float) -> float:
     """The noncentrality at which the two-sided t-test with ``df`` has ``power``."""
-    critical = float(stats.t.ppf(1 - alpha / 2, df))
+    critical = float(scipy.stats.t.ppf(1 - alpha / 2, df))
 
     def gap(nc: float) -> float:
         return _power_at(nc, df, critical) - power
@@ -118,7 +118,7 @@ def _detectable_noncentrality(df: int, alpha: float, power: float) -> float:
     high = 1.0
     while gap(high) < 0:
         high *= 2.0
-    return float(optimize.brentq(gap, 0.0, high, xtol=1e-12))
+    return float(scipy.optimize.brentq(gap, 0.0, high, xtol=1e-12))
 
 
 def signed_rank_null(n: int) -> np.ndarray:
@@ -135,7 +135,7 @@ def wilcoxon_critical_value(n: int, alpha: float) -> float:
     total = n * (n + 1) // 2
     if n > WILCOXON_EXACT_MAX_N:
         mean, sd = total / 2.0, math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)
-        w = math.floor(mean + sd * float(stats.norm.isf(alpha / 2))) + 1
+        w = math.floor(mean + sd * float(scipy.stats.norm.isf(alpha / 2))) + 1
         return float(w) if w <= total else math.inf
     upper = np.cumsum(signed_rank_null(n)[::-1])[::-1]  # P(W+ >= w)
     lower = 1.0 - upper + signed_rank_null(n)  # P(W+ <= w)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import scipy
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def oriented(scores: np.ndarray, higher_is_better: np.ndarray) -> np.ndarray:
 
 def rank_matrix(scores: np.ndarray, higher_is_better: np.ndarray) -> np.ndarray:
     """Rank of every method (columns) on every dataset (rows): 1 = best, ties averaged."""
-    return stats.rankdata(-oriented(scores, higher_is_better), axis=1, method="average")
+    return scipy.stats.rankdata(-oriented(scores, higher_is_better), axis=1, method="average")
 
 
 def friedman(ranks: np.ndarray) -> FriedmanResult:
@@ -63,16 +63,16 @@ def friedman(ranks: np.ndarray) -> FriedmanResult:
         note = "every dataset ranks the methods identically: F_F is infinite"
     else:
         f = (n - 1) * chi2 / denominator
-        f_p = float(stats.f.sf(f, df1, df2))
+        f_p = float(scipy.stats.f.sf(f, df1, df2))
     corrected, corrected_p = _scipy_friedman(ranks)
-    return FriedmanResult(n, k, chi2, float(stats.chi2.sf(chi2, df1)), f, f_p, df1, df2,
+    return FriedmanResult(n, k, chi2, float(scipy.stats.chi2.sf(chi2, df1)), f, f_p, df1, df2,
                           corrected, corrected_p, note)
 
 
 def _scipy_friedman(ranks: np.ndarray) -> tuple[float, float]:
     if np.all(ranks == ranks[:, :1]):
         return math.nan, math.nan  # scipy divides by zero when every rank is tied
-    res = stats.friedmanchisquare(*ranks.T)
+    res = scipy.stats.friedmanchisquare(*ranks.T)
     return float(res.statistic), float(res.pvalue)
 
 
@@ -80,7 +80,7 @@ def nemenyi_critical_difference(n_methods: int, n_datasets: int, alpha: float) -
     """CD = q_α · sqrt(k(k + 1) / (6N)), q_α the studentized range quantile / √2."""
     if n_methods < 2 or n_datasets < 1:
         return math.nan
-    q = float(stats.studentized_range.ppf(1 - alpha, n_methods, np.inf)) / math.sqrt(2.0)
+    q = float(scipy.stats.studentized_range.ppf(1 - alpha, n_methods, np.inf)) / math.sqrt(2.0)
     return q * math.sqrt(n_methods * (n_methods + 1) / (6.0 * n_datasets))
 
 
@@ -101,7 +101,7 @@ def nemenyi(ranks: np.ndarray, methods: list[str]) -> pd.DataFrame:
         q = np.abs(mean[upper[0]] - mean[upper[1]]) / math.sqrt(k * (k + 1.0) / (6.0 * n))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            p[upper] = stats.studentized_range.sf(q * math.sqrt(2.0), k, np.inf)
+            p[upper] = scipy.stats.studentized_range.sf(q * math.sqrt(2.0), k, np.inf)
         p[(upper[1], upper[0])] = p[upper]
     return pd.DataFrame(p, index=methods, columns=methods)
 

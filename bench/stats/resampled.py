@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+import scipy
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 
@@ -63,7 +63,7 @@ def corrected_resampled_ttest(
     if se == 0.0:
         return ResampledTTest(math.nan, math.nan, j - 1, mean, 0.0)
     t = mean / se
-    dist = stats.t(df=j - 1)
+    dist = scipy.stats.t(df=j - 1)
     if alternative == "two-sided":
         p = 2.0 * float(dist.sf(abs(t)))
     elif alternative == "greater":

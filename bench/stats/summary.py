@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import scipy
 
 from bench.schema import Practical, Verdict
 from bench.stats.aggregate import AggregateImprovement, Estimate
@@ -166,7 +166,7 @@ def design_limits(*, per_dataset: Sequence[DatasetComparison], n_datasets: int,
     splits_seen = Counter(c.n_splits for c in per_dataset if c.n_splits > 0)
     splits = splits_seen.most_common(1)[0][0] if splits_seen else repeats * folds
     df = splits - 1
-    t_critical = float(stats.t.ppf(1 - alpha / 2, df)) if df >= 1 else math.nan
+    t_critical = float(scipy.stats.t.ppf(1 - alpha / 2, df)) if df >= 1 else math.nan
     halves = [c.ci_high - c.relative_difference for c in per_dataset
               if math.isfinite(c.ci_high) and math.isfinite(c.relative_difference)]
     return DesignLimits(
