@@ -57,12 +57,21 @@ def matrix(X: TreeMatrix, label: np.ndarray | None = None, *, params: dict[str, 
     """``X`` (and its labels, moved to ``X``'s device) as an XGBoost matrix: a
     ``QuantileDMatrix`` (bins from ``ref`` when given) for ``hist``, else a ``DMatrix``."""
     y = None if label is None else to_device(np.asarray(label), X.device)
-    common: dict[str, Any] = {"label": y, "feature_names": list(X.names),
-                              "feature_types": list(X.types), "enable_categorical": True,
-                              "nthread": params.get("nthread") or None}
+    common: dict[str, Any] = {"label": y, "feature_types": _categorical_types(X),
+                              "enable_categorical": True, "nthread": params.get("nthread") or None}
     if params.get("tree_method", "hist") != "hist":
         return xgb.DMatrix(X.values, **common)
     return xgb.QuantileDMatrix(X.values, **common, ref=ref, max_bin=params.get("max_bin"))
+
+
+def _categorical_types(X: TreeMatrix) -> list[str] | None:
+    """The feature types when a column is categorical, else None (every column numeric).
+
+    Neither names nor all-numeric types change a tree, but XGBoost reads both back from C and
+    compares them on every boosting round and evaluation (``Booster._assign_dmatrix_features``):
+    88 µs a round for 60 named columns against 16 µs without, several seconds over the quick
+    suite."""
+    return list(X.types) if "c" in X.types else None
 
 
 def fit_predict(

@@ -112,6 +112,23 @@ def test_categorical_columns_are_used_natively() -> None:
     assert out.prediction.shape == (10,)
 
 
+def test_a_matrix_carries_no_feature_names() -> None:
+    """Names are read back and compared on every boosting round, and change no tree."""
+    X, y = _data("regression")
+    assert matrix(tree_matrix(X, "cpu"), y, params={}).feature_names is None
+
+
+def test_an_all_numeric_matrix_carries_no_feature_types() -> None:
+    X, y = _data("regression")
+    assert matrix(tree_matrix(X, "cpu"), y, params={}).feature_types is None
+
+
+def test_a_matrix_with_a_categorical_column_carries_the_types() -> None:
+    X, y = _data("regression")
+    X["c"] = pd.Categorical(np.where(X["a"] > 0, "hi", "lo"))
+    assert matrix(tree_matrix(X, "cpu"), y, params={}).feature_types == ["q", "q", "c"]
+
+
 def _old_dmatrix_path(X: pd.DataFrame, y: np.ndarray, params: dict) -> np.ndarray:
     """What the runner did before QuantileDMatrix: pandas frames into plain DMatrix objects."""
     dfit = xgb.DMatrix(X[:40], label=y[:40], enable_categorical=True)
