@@ -125,3 +125,10 @@ def test_only_the_newest_entries_are_kept(cache_root: Path, monkeypatch: pytest.
         os.utime(cache_root / f"{key}.json", ns=(i * 10**9, i * 10**9))
     cache.save("newest", parts)
     assert sorted(p.stem for p in cache_root.glob("*.json")) == ["new", "newest"]
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_report(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "not-a-dir").write_text("")
+    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "not-a-dir"))
+    assert "report.md" in _report(tmp_path / "out", formats=("md",))
