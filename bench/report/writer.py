@@ -1,6 +1,7 @@
 """Write the report files: ``report.md``, ``report.tex``, ``report.html``, ``tables/``,
 ``figures/``. Everything is a function of the analysis (no clock, no paths in the text), so the
-same result rows give byte-identical files."""
+same result rows give byte-identical files. A run's report is rendered from its stored parts when
+the same rows, options and run facts were reported before (:mod:`bench.report.cache`)."""
 
 from __future__ import annotations
 
@@ -113,8 +114,8 @@ REPORT_FILES = ("report.md", "report.tex", "report.html")
 def write_run_report(out_dir: Path, frame: pd.DataFrame, manifest: dict[str, Any], *,
                      options: ReportOptions | None = None,
                      formats: Iterable[str] = FORMATS, force: bool = False) -> Path:
-    """Analyse a run's result rows and write its report into ``out_dir``; return ``report.md``
-    (or the first file written).
+    """Analyse a run's result rows (or take their stored parts) and write its report into
+    ``out_dir``; return ``report.md`` (or the first file written).
 
     ``manifest`` (a run's ``manifest.json``; may be empty) supplies the default primary metrics
     (the suite's ``[run] metrics``) and, for the citation block, the run's identity, device and
