@@ -1,4 +1,10 @@
-"""Metrics by task (their names and directions are result columns: see ``bench.schema``)."""
+"""Metrics by task (their names and directions are result columns: see ``bench.schema``).
+
+The classification metrics are scikit-learn's, computed here with the same arithmetic in the
+same order, without its input checking: the runner's inputs are valid by construction, and
+scikit-learn's checks cost ten times the metrics themselves (several seconds over the quick
+suite). ``tests/test_metrics.py`` holds every value equal to scikit-learn's, bit for bit.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,21 @@ from sklearn import metrics as skm
 
 
 def classification_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
-    """``proba`` is ``(n, C)`` over all ``C`` classes of the dataset."""
-    n_classes = proba.shape[1]
+    """``proba`` is ``(n, C)`` over all ``C`` classes of the dataset; ``y_true`` holds class
+    indices ``0 … C-1``."""
+    y_true = np.asarray(y_true)
+    if y_true.dtype.kind not in "iu":
+        raise TypeError(f"y_true must be integer class indices, however: its dtype is {y_true.dtype}")
     # float32 softmax outputs sum to 1 only up to rounding; scikit-learn checks the sums.
     proba = np.asarray(proba, dtype=np.float64)
     proba = proba / proba.sum(axis=1, keepdims=True)
     pred = proba.argmax(axis=1)
-    labels = np.arange(n_classes)
-    out = {
-        "accuracy": float(skm.accuracy_score(y_true, pred)),
+    return {
+        "accuracy": float(np.mean(y_true == pred)),
         "balanced_accuracy": _balanced_accuracy(y_true, pred),
-        "log_loss": float(skm.log_loss(y_true, proba, labels=labels)),
+        "log_loss": _log_loss(y_true, proba),
         "roc_auc": _roc_auc(y_true, proba),
     }
-    return out
 
 
 def _balanced_accuracy(y_true: np.ndarray, pred: np.ndarray) -> float:
@@ -31,15 +38,41 @@ def _balanced_accuracy(y_true: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean(recalls))
 
 
+def _log_loss(y_true: np.ndarray, proba: np.ndarray) -> float:
+    """``sklearn.metrics.log_loss(y_true, proba, labels=range(C))``: the mean of −log of each
+    row's probability of its class, clipped to [eps, 1 − eps], with NumPy's ``log`` as
+    scikit-learn's (SciPy's ``xlogy`` can differ from it in the last bit)."""
+    eps = np.finfo(proba.dtype).eps
+    own = np.clip(proba[np.arange(len(y_true)), y_true], eps, 1 - eps)
+    return float(np.mean(-np.log(own)))
+
+
 def _roc_auc(y_true: np.ndarray, proba: np.ndarray) -> float:
     """Binary AUC, or macro one-vs-rest AUC over classes present in the test rows."""
     present = np.unique(y_true)
     if len(present) < 2:
         return float("nan")
     if proba.shape[1] == 2:
-        return float(skm.roc_auc_score(y_true, proba[:, 1]))
-    aucs = [skm.roc_auc_score(y_true == c, proba[:, c]) for c in present]
+        return _binary_auc(y_true == 1, proba[:, 1])
+    aucs = [_binary_auc(y_true == c, proba[:, c]) for c in present]
     return float(np.mean(aucs))
+
+
+def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """``sklearn.metrics.roc_auc_score(positive, score)`` where both kinds of rows occur: the
+    trapezoid area under the ROC curve, with scikit-learn's thresholds, its dropping of
+    collinear points and its order of operations, so the float is the same."""
+    order = np.argsort(score, kind="stable")[::-1]
+    score, positive = score[order], positive[order]
+    ends = np.concatenate([np.nonzero(np.diff(score))[0], [len(score) - 1]])
+    tps = np.cumsum(positive, dtype=np.float64)[ends]
+    fps = 1 + ends.astype(np.float64) - tps
+    if len(fps) > 2:
+        corner = np.logical_or(np.diff(fps, 2), np.diff(tps, 2))
+        keep = np.nonzero(np.concatenate([[True], corner, [True]]))[0]
+        fps, tps = fps[keep], tps[keep]
+    fps, tps = np.concatenate([[0.0], fps]), np.concatenate([[0.0], tps])
+    return float(np.trapezoid(tps / tps[-1], fps / fps[-1]))
 
 
 def regression_metrics(y_true: np.ndarray, pred: np.ndarray) -> dict[str, float]:
