@@ -39,9 +39,11 @@ WORKER_ENV = {
 }
 
 #: Imported once by the fork server, so that no worker imports them again: everything a worker
-#: runs (torch, XGBoost, the encoders' implementations, scikit-learn's splits, scipy).
+#: runs (torch, XGBoost, the encoders' implementations, scikit-learn's splits, scipy, and
+#: openml-python, which the command itself imports only for OpenML datasets).
 WORKER_MODULES = [
     "bench.pool",
+    "bench.data.openml",
     "bench.encoders.autoencoder",
     "bench.encoders.vae",
     "bench.encoders.mlp",

@@ -19,7 +19,7 @@ from tests.helpers import invoke_cli
 BASELINE = Path(__file__).resolve().parent.parent / "results" / "baselines" / "quick-cpu"
 TRAINING = ("torch", "xgboost")
 HEAVY = (*TRAINING, "pandas", "numpy", "scipy", "sklearn", "matplotlib", "duckdb", "pyarrow",
-         "scipy.stats", "baycomp")
+         "scipy.stats", "baycomp", "openml")
 #: What computing an analysis and drawing figures loads; a stored analysis needs none of it.
 ANALYSIS = ("scipy.stats", "baycomp", "matplotlib")
 
@@ -83,6 +83,13 @@ def test_the_report_of_a_finished_run_is_rendered_from_its_stored_parts(tiny_sui
     assert (result["code"], [m for m in result["loaded"] if m in ANALYSIS]) == (0, [])
 
 
+def test_a_run_without_openml_datasets_does_not_import_openml(tiny_suite: Path,
+                                                             tmp_path: Path) -> None:
+    result = _loaded("run", str(tiny_suite), "--out", str(tmp_path / "run"), "--quiet",
+                     "--device", "cpu", "--encoders", "pca", "--seeds", "1", "--workers", "1")
+    assert (result["code"], "openml" in result["loaded"]) == (0, False)
+
+
 def test_query_imports_neither_torch_nor_xgboost(run_dir: Path) -> None:
     result = _loaded("query", str(run_dir), "SELECT count(*) AS n FROM results")
     assert (result["code"], [m for m in result["loaded"] if m in TRAINING]) == (0, [])
@@ -107,7 +114,7 @@ _RUN_PATH = """
 import json, sys
 import bench
 import bench.cli.run, bench.pipeline, bench.runner, bench.executors, bench.models, bench.arrays
-print(json.dumps([m for m in ("duckdb", "matplotlib", "cupy") if m in sys.modules]))
+print(json.dumps([m for m in ("duckdb", "matplotlib", "cupy", "openml") if m in sys.modules]))
 """
 
 
@@ -128,6 +135,10 @@ def test_the_run_path_does_not_import_matplotlib(run_path_modules: list[str]) ->
 
 def test_the_run_path_imports_cupy_only_for_cuda(run_path_modules: list[str]) -> None:
     assert "cupy" not in run_path_modules
+
+
+def test_the_run_path_imports_openml_only_for_openml_datasets(run_path_modules: list[str]) -> None:
+    assert "openml" not in run_path_modules
 
 
 def test_import_bench_is_light() -> None:

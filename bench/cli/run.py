@@ -84,7 +84,6 @@ def run(
     # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
     from bench.check import check_suite
     from bench.data import OpenMLOptions
-    from bench.data.openml import require_cached
     from bench.device import resolve_device
     from bench.executors import make_executor
     from bench.pipeline import RunOptions
@@ -102,6 +101,8 @@ def run(
         _print_plan(loaded, data_options, checked.shapes)
         return
     if offline:
+        from bench.data.openml import require_cached  # openml-python only where it is used
+
         require_cached(loaded.datasets, data_options, suite_arg=suite)
     resolved = resolve_device(device)
     options = RunOptions(

@@ -9,6 +9,10 @@ Retries follow openml-python's own request layer (only what is transient is retr
 errors, time-outs, HTTP 5xx and the server's "database busy" code 107; a 404, an unknown id or a
 parse error is reported at once), but with our bounds: openml-python's own retry loop is set to a
 single attempt and :func:`with_retries` does the bounded, exponential back-off around whole calls.
+
+openml-python and requests are imported by the functions that use them: ``OpenMLOptions`` is
+part of every run's options, and importing openml-python takes about a second that a suite
+without OpenML datasets should not pay (nor a machine without openml-python installed).
 """
 
 from __future__ import annotations
@@ -23,9 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
-
-import openml
-import requests
 
 from bench.cachedir import resolve_cache_dir
 from bench.errors import DataError
@@ -113,6 +114,8 @@ def openml_session(options: OpenMLOptions) -> Iterator[None]:
     Offline, any HTTP request openml-python tries raises instead of opening a socket (we check
     the cache before calling openml-python, so this is a second line of defence).
     """
+    import openml
+
     with _SESSION_LOCK:
         saved = (openml.config.server, openml.config.get_config_as_dict()["cachedir"],
                  openml.config.retry_policy, openml.config.connection_n_retries)
@@ -142,6 +145,8 @@ def _requests_guard(options: OpenMLOptions) -> Iterator[None]:
     (``openml/_api_calls.py::_send_request``), so a silent server would hang it forever; we
     supply one for the duration of the session.
     """
+    import requests
+
     original = requests.Session.request
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -163,6 +168,9 @@ def _requests_guard(options: OpenMLOptions) -> Iterator[None]:
 
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: connection problems, time-outs, HTTP 5xx, server busy."""
+    import openml
+    import requests
+
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                         requests.exceptions.ChunkedEncodingError, ConnectionError, TimeoutError,
                         openml.exceptions.OpenMLHashException)):
@@ -182,6 +190,9 @@ def _is_foreign_error_page(exc: BaseException) -> bool:
 
 def is_server_or_offline(exc: BaseException) -> bool:
     """An answer of the server (an error code), or our refusal to go online."""
+    import openml
+    import requests
+
     return isinstance(exc, (openml.exceptions.OpenMLServerError, _NetworkBlocked,
                             requests.exceptions.RequestException)) or _is_foreign_error_page(exc)
 
@@ -195,6 +206,8 @@ def describe_failure(exc: BaseException, what: str, options: OpenMLOptions) -> O
     """Turn an openml-python/requests exception into one clear line."""
     if isinstance(exc, OpenMLError):
         return exc
+    import openml
+
     if isinstance(exc, _NetworkBlocked):
         return OfflineMissing(f"{what} is not fully cached and --offline forbids downloading it",
                               missing=[what])
