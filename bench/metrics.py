@@ -1,15 +1,15 @@
 """Metrics by task (their names and directions are result columns: see ``bench.schema``).
 
-The classification metrics are scikit-learn's, computed here with the same arithmetic in the
+The metrics are scikit-learn's, computed here with the same arithmetic in the
 same order, without its input checking: the runner's inputs are valid by construction, and
 scikit-learn's checks cost ten times the metrics themselves (several seconds over the quick
 suite). ``tests/test_metrics.py`` holds every value equal to scikit-learn's, bit for bit.
+NumPy only: scikit-learn is the tests' reference, not a dependency of this module.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn import metrics as skm
 
 
 def classification_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
@@ -76,8 +76,23 @@ def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
 
 
 def regression_metrics(y_true: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """scikit-learn's RMSE, MAE and R² (``force_finite``: 1 for a perfect fit, 0 for a constant
+    target otherwise), on float64 columns as scikit-learn reshapes them, so the floats are
+    its floats."""
+    y = np.asarray(y_true, dtype=np.float64).reshape(-1, 1)
+    p = np.asarray(pred, dtype=np.float64).reshape(-1, 1)
     return {
-        "rmse": float(np.sqrt(skm.mean_squared_error(y_true, pred))),
-        "mae": float(skm.mean_absolute_error(y_true, pred)),
-        "r2": float(skm.r2_score(y_true, pred)),
+        "rmse": float(np.sqrt(float(np.mean(np.mean((y - p) ** 2, axis=0))))),
+        "mae": float(np.mean(np.mean(np.abs(p - y), axis=0))),
+        "r2": _r2(y, p),
     }
+
+
+def _r2(y: np.ndarray, p: np.ndarray) -> float:
+    if len(y) < 2:
+        return float("nan")
+    numerator = float(np.sum((y - p) ** 2, axis=0)[0])
+    denominator = float(np.sum((y - np.mean(y, axis=0)) ** 2, axis=0)[0])
+    if numerator == 0:
+        return 1.0
+    return 0.0 if denominator == 0 else float(1 - numerator / denominator)

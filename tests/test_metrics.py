@@ -1,4 +1,4 @@
-"""Our metrics are scikit-learn's, bit for bit (classification) or to rounding (regression)."""
+"""Our metrics are scikit-learn's, bit for bit."""
 
 from __future__ import annotations
 
@@ -107,19 +107,42 @@ def test_classification_labels_must_be_class_indices() -> None:
         classification_metrics(np.array([0.0, 1.0]), np.array([[0.5, 0.5], [0.2, 0.8]]))
 
 
-def test_regression_rmse_matches_sklearn() -> None:
-    rng = np.random.default_rng(0)
-    y, p = rng.normal(size=50), rng.normal(size=50)
-    assert regression_metrics(y, p)["rmse"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, p)))
+REGRESSION_KINDS = ("noisy", "perfect", "constant_target", "rounded")
 
 
-def test_regression_mae_matches_sklearn() -> None:
-    rng = np.random.default_rng(0)
-    y, p = rng.normal(size=50), rng.normal(size=50)
-    assert regression_metrics(y, p)["mae"] == pytest.approx(skm.mean_absolute_error(y, p))
+def _regression_case(seed: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Targets on scales 1e-3 … 1e3 and predictions: noisy, exact, for a constant target
+    (R² is then 1 or 0, scikit-learn's ``force_finite``), and rounded (many ties)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 300))
+    y = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4)
+    if kind == "noisy":
+        return y, y + rng.normal(size=n)
+    if kind == "perfect":
+        return y, y.copy()
+    if kind == "constant_target":
+        return np.full(n, 3.3), 3.3 + rng.normal(size=n) * (seed % 2)
+    return y, np.round(y, 1)
 
 
-def test_regression_r2_matches_sklearn() -> None:
-    rng = np.random.default_rng(0)
-    y, p = rng.normal(size=50), rng.normal(size=50)
-    assert regression_metrics(y, p)["r2"] == pytest.approx(skm.r2_score(y, p))
+@cache
+def _regression_both(kind: str) -> tuple[tuple[dict[str, float], dict[str, float]], ...]:
+    out = []
+    for seed in range(150):
+        y, p = _regression_case(seed, kind)
+        reference = {"rmse": float(np.sqrt(skm.mean_squared_error(y, p))),
+                     "mae": skm.mean_absolute_error(y, p), "r2": skm.r2_score(y, p)}
+        out.append((regression_metrics(y, p), reference))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("metric", ["rmse", "mae", "r2"])
+@pytest.mark.parametrize("kind", REGRESSION_KINDS)
+def test_regression_metrics_equal_sklearn_bit_for_bit(kind: str, metric: str) -> None:
+    differ = [i for i, (ours, reference) in enumerate(_regression_both(kind))
+              if ours[metric] != reference[metric]]
+    assert differ == []
+
+
+def test_r2_is_nan_for_a_single_row() -> None:
+    assert np.isnan(regression_metrics(np.array([1.0]), np.array([2.0]))["r2"])
