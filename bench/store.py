@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 
 from bench.errors import BenchError, ConfigError
 from bench.fsio import atomic_path, atomic_write_bytes, create_exclusive
-from bench.results_file import check_schema_version, read_results_file
+from bench.results_file import check_schema_version, read_results_file, read_results_table
 from bench.schema import (
     KEY_COLUMNS,
     RESULT_SCHEMA,
@@ -251,7 +251,7 @@ class RunStore:
         files = self.part_files()
         if not files:
             return RESULT_SCHEMA.empty_table().to_pandas()
-        frame = pd.concat([read_results_file(f) for f in files], ignore_index=True)
+        frame = pa.concat_tables([read_results_table(f) for f in files]).to_pandas()
         return frame.drop_duplicates(list(KEY_COLUMNS), keep="last").reset_index(drop=True)
 
     def finished_keys(self) -> set[RowKey]:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from bench.errors import BenchError
-from bench.results_file import check_file_version, check_schema_version, read_results_file
-from bench.schema import COLUMNS, SCHEMA_VERSION, VERSION_KEY
+from bench.results_file import (
+    check_file_version,
+    check_schema_version,
+    read_results_file,
+    read_results_table,
+)
+from bench.schema import COLUMNS, RESULT_SCHEMA, SCHEMA_VERSION, VERSION_KEY
 
 V1_RUN = Path(__file__).resolve().parent / "data" / "runs" / "quick-cpu-v1" / "results.parquet"
 
@@ -66,3 +72,30 @@ def test_a_file_without_version_metadata_is_refused(tmp_path: Path) -> None:
 
 def test_the_version_key_is_in_a_v1_file() -> None:
     assert VERSION_KEY in (pq.read_schema(V1_RUN).metadata or {})
+
+
+CURRENT_RUN = (Path(__file__).resolve().parent.parent / "results" / "baselines" / "quick-cpu"
+               / "results.parquet")
+
+
+def test_a_version_1_table_has_this_versions_schema() -> None:
+    assert read_results_table(V1_RUN).schema.equals(RESULT_SCHEMA, check_metadata=False)
+
+
+def test_a_current_file_reads_as_the_same_frame_through_the_table() -> None:
+    """The table path (parts concatenated, converted once) gives pandas what it gave before:
+    the frame of a plain read of the file, conformed to this version's schema."""
+    plain = _conform_plain(pq.read_table(CURRENT_RUN)).to_pandas()
+    pd.testing.assert_frame_equal(read_results_table(CURRENT_RUN).to_pandas(), plain)
+
+
+def _conform_plain(table: pa.Table) -> pa.Table:
+    return pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in RESULT_SCHEMA],
+                                schema=RESULT_SCHEMA)
+
+
+def test_a_damaged_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "part.parquet"
+    path.write_bytes(b"not parquet")
+    with pytest.raises(BenchError, match="unreadable results file"):
+        read_results_table(path)
