@@ -68,11 +68,21 @@ def shift_auc(train: np.ndarray, test: np.ndarray, *, seed: int, nthread: int = 
     params = settings.params(seed=seed % 2**31, nthread=nthread)
     aucs = []
     for fit, held in splitter.split(X, y):
-        booster = xgb.train(params, xgb.DMatrix(X[fit], label=y[fit], nthread=nthread),
-                            num_boost_round=settings.n_estimators)
+        booster = _boost(params, xgb.DMatrix(X[fit], label=y[fit], nthread=nthread),
+                         settings.n_estimators)
         score = booster.predict(xgb.DMatrix(X[held], nthread=nthread))
         aucs.append(roc_auc(y[held], score))
     return float(np.mean(aucs))
+
+
+def _boost(params: dict[str, object], train: xgb.DMatrix, rounds: int) -> xgb.Booster:
+    """``xgb.train(params, train, rounds)`` without callbacks: the same trees, without the
+    copy of the model through its serialised form that ``xgb.train`` makes at the end to drop
+    its training caches (a fifth of the diagnostic's time; the booster is dropped anyway)."""
+    booster = xgb.Booster(params, [train])
+    for iteration in range(rounds):
+        booster.update(train, iteration)
+    return booster
 
 
 def roc_auc(labels: np.ndarray, score: np.ndarray) -> float:

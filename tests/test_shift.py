@@ -61,6 +61,20 @@ def test_the_value_is_the_mean_of_the_folds_roc_auc() -> None:
     assert shift_auc(TRAIN, TEST + 0.3, seed=5) == pytest.approx(float(np.mean(aucs)), abs=1e-12)
 
 
+def test_the_models_are_those_of_xgboost_train() -> None:
+    """Boosting without ``xgb.train``'s callbacks and final copy gives its trees, bit for bit."""
+    import xgboost as xgb
+
+    from bench.shift import _boost
+
+    X = np.concatenate([TRAIN, TEST + 0.3]).astype(np.float32)
+    y = np.concatenate([np.zeros(len(TRAIN)), np.ones(len(TEST))])
+    params = ShiftClassifier().params(seed=7, nthread=1)
+    ours = _boost(params, xgb.DMatrix(X, label=y), 8).predict(xgb.DMatrix(X))
+    theirs = xgb.train(params, xgb.DMatrix(X, label=y), num_boost_round=8).predict(xgb.DMatrix(X))
+    assert np.array_equal(ours, theirs)
+
+
 def test_roc_auc_equals_scikit_learn_s_with_ties() -> None:
     labels = RNG.integers(0, 2, 300)
     score = np.round(RNG.normal(size=300) + labels, 1)  # rounded: many ties
