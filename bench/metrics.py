@@ -20,7 +20,9 @@ def classification_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, f
         raise TypeError(f"y_true must be integer class indices, however: its dtype is {y_true.dtype}")
     # float32 softmax outputs sum to 1 only up to rounding; scikit-learn checks the sums.
     proba = np.asarray(proba, dtype=np.float64)
-    proba = proba / proba.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        proba = proba / proba.sum(axis=1, keepdims=True)
+    _require_finite(proba, "predicted probabilities")
     pred = proba.argmax(axis=1)
     return {
         "accuracy": float(np.mean(y_true == pred)),
@@ -81,11 +83,21 @@ def regression_metrics(y_true: np.ndarray, pred: np.ndarray) -> dict[str, float]
     its floats."""
     y = np.asarray(y_true, dtype=np.float64).reshape(-1, 1)
     p = np.asarray(pred, dtype=np.float64).reshape(-1, 1)
+    _require_finite(y, "targets")
+    _require_finite(p, "predictions")
     return {
         "rmse": float(np.sqrt(float(np.mean(np.mean((y - p) ** 2, axis=0))))),
         "mae": float(np.mean(np.mean(np.abs(p - y), axis=0))),
         "r2": _r2(y, p),
     }
+
+
+def _require_finite(values: np.ndarray, what: str) -> None:
+    """scikit-learn's one input check that can fail on the runner's inputs: a NaN or infinity
+    (a diverged model) must make the row an error, never a number."""
+    if not np.isfinite(values).all():
+        raise ValueError(f"{what} must be finite, however: {int((~np.isfinite(values)).sum())} "
+                         f"of {values.size} values are NaN or infinite")
 
 
 def _r2(y: np.ndarray, p: np.ndarray) -> float:

@@ -146,3 +146,18 @@ def test_regression_metrics_equal_sklearn_bit_for_bit(kind: str, metric: str) ->
 
 def test_r2_is_nan_for_a_single_row() -> None:
     assert np.isnan(regression_metrics(np.array([1.0]), np.array([2.0]))["r2"])
+
+
+def test_non_finite_probabilities_are_an_error_not_a_number() -> None:
+    with pytest.raises(ValueError, match="predicted probabilities must be finite"):
+        classification_metrics(np.array([0, 1]), np.array([[np.nan, 0.5], [0.2, 0.8]]))
+
+
+def test_non_finite_predictions_are_an_error_not_a_number() -> None:
+    with pytest.raises(ValueError, match="predictions must be finite"):
+        regression_metrics(np.array([1.0, 2.0]), np.array([np.inf, 2.0]))
+
+
+def test_a_row_of_zero_probabilities_is_an_error_not_a_number() -> None:
+    with pytest.raises(ValueError, match="predicted probabilities must be finite"):
+        classification_metrics(np.array([0, 1]), np.array([[0.0, 0.0], [0.2, 0.8]]))
