@@ -9,7 +9,7 @@ import xgboost as xgb
 
 from bench.arrays import tree_matrix
 from bench.config import XGBoostConfig
-from bench.models import booster_params, fit_predict, matrix
+from bench.models import boost, booster_params, fit_predict, matrix
 
 CONFIG = XGBoostConfig(n_estimators=20, max_depth=2, early_stopping_rounds=5)
 
@@ -195,3 +195,73 @@ def test_cuda_predictions_come_back_to_the_host() -> None:
     X, y = _data("binary")
     assert isinstance(_fit_frame(X, y, task="binary", n_classes=2, seed=0,
                                  device="cuda").prediction, np.ndarray)
+
+
+# -- boost: xgb.train's trees and stopping round, without its per-round Python -------------------
+
+#: (task, classes, patience): early stopping that triggers, never triggers, and none at all.
+BOOST_CASES = [("binary", 2, 3), ("multiclass", 3, 3), ("regression", 0, 3), ("binary", 2, 0),
+               ("regression", 0, 0), ("multiclass", 4, 40), ("regression", 0, 1)]
+
+
+def _boost_case(task: str, n_classes: int, seed: int):
+    """Noisy labels, so that validation scores rise and fall; 200 rows."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(200, 6)).astype(np.float32)
+    signal = X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=1.5, size=200)
+    y = (signal if task == "regression"
+         else np.digitize(signal, np.quantile(signal, np.linspace(0, 1, n_classes + 1)[1:-1])))
+    params = booster_params(XGBoostConfig(max_depth=4), task=task, n_classes=n_classes, seed=seed,
+                            device="cpu", nthread=1)
+    dfit = xgb.QuantileDMatrix(X[:120], label=y[:120], nthread=1)
+    dval = xgb.QuantileDMatrix(X[120:160], label=y[120:160], ref=dfit, nthread=1)
+    return params, dfit, dval, xgb.QuantileDMatrix(X[160:], ref=dfit, nthread=1)
+
+
+def _reference(params, dfit, dval, dtest, patience: int) -> tuple[int, np.ndarray]:
+    booster = xgb.train(params, dfit, num_boost_round=60, evals=[(dval, "validation")],
+                        early_stopping_rounds=patience or None, verbose_eval=False)
+    best = booster.best_iteration if patience else 59
+    return best, booster.predict(dtest, iteration_range=(0, best + 1))
+
+
+def _ours(params, dfit, dval, dtest, patience: int) -> tuple[int, np.ndarray]:
+    booster, best = boost(params, dfit, dval, rounds=60, patience=patience)
+    return best, booster.predict(dtest, iteration_range=(0, best + 1))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("task", "n_classes", "patience"), BOOST_CASES)
+def test_boost_stops_at_xgb_trains_best_iteration(task: str, n_classes: int, patience: int,
+                                                   seed: int) -> None:
+    case = _boost_case(task, n_classes, seed)
+    assert _ours(*case, patience)[0] == _reference(*case, patience)[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("task", "n_classes", "patience"), BOOST_CASES)
+def test_boost_predicts_exactly_as_xgb_train(task: str, n_classes: int, patience: int,
+                                             seed: int) -> None:
+    case = _boost_case(task, n_classes, seed)
+    assert np.array_equal(_ours(*case, patience)[1], _reference(*case, patience)[1])
+
+
+def test_boost_keeps_the_first_of_equal_scores() -> None:
+    """With a learning rate of 0 every round scores the same: the first stays the best, and
+    training stops after ``patience`` rounds, as in ``xgb.train``."""
+    params, dfit, dval, dtest = _boost_case("binary", 2, 0)
+    case = ({**params, "eta": 0.0}, dfit, dval, dtest)
+    assert _ours(*case, 3)[0] == _reference(*case, 3)[0] == 0
+
+
+def test_boost_stops_after_patience_rounds_without_improvement() -> None:
+    params, dfit, dval, _ = _boost_case("binary", 2, 0)
+    booster, _ = boost({**params, "eta": 0.0}, dfit, dval, rounds=60, patience=3)
+    assert booster.num_boosted_rounds() == 4
+
+
+def test_the_cases_include_a_stop_before_the_last_round() -> None:
+    """Otherwise the comparison above would not exercise the stopping rule."""
+    bests = [_reference(*_boost_case(task, k, seed), patience)[0]
+             for task, k, patience in BOOST_CASES if patience for seed in range(3)]
+    assert min(bests) < 30
