@@ -24,18 +24,19 @@ def classification_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, f
         proba = proba / proba.sum(axis=1, keepdims=True)
     _require_finite(proba, "predicted probabilities")
     pred = proba.argmax(axis=1)
+    present = np.unique(y_true)
     return {
         "accuracy": float(np.mean(y_true == pred)),
-        "balanced_accuracy": _balanced_accuracy(y_true, pred),
+        "balanced_accuracy": _balanced_accuracy(y_true, pred, present),
         "log_loss": _log_loss(y_true, proba),
-        "roc_auc": _roc_auc(y_true, proba),
+        "roc_auc": _roc_auc(y_true, proba, present),
     }
 
 
-def _balanced_accuracy(y_true: np.ndarray, pred: np.ndarray) -> float:
-    """Mean recall over the classes present in ``y_true`` (scikit-learn's definition; computed
-    directly because scikit-learn warns when a predicted class is absent from a test fold)."""
-    present = np.unique(y_true)
+def _balanced_accuracy(y_true: np.ndarray, pred: np.ndarray, present: np.ndarray) -> float:
+    """Mean recall over the classes ``present`` in ``y_true`` (scikit-learn's definition;
+    computed directly because scikit-learn warns when a predicted class is absent from a test
+    fold)."""
     recalls = [np.mean(pred[y_true == c] == c) for c in present]
     return float(np.mean(recalls))
 
@@ -49,9 +50,8 @@ def _log_loss(y_true: np.ndarray, proba: np.ndarray) -> float:
     return float(np.mean(-np.log(own)))
 
 
-def _roc_auc(y_true: np.ndarray, proba: np.ndarray) -> float:
-    """Binary AUC, or macro one-vs-rest AUC over classes present in the test rows."""
-    present = np.unique(y_true)
+def _roc_auc(y_true: np.ndarray, proba: np.ndarray, present: np.ndarray) -> float:
+    """Binary AUC, or macro one-vs-rest AUC over the classes ``present`` in the test rows."""
     if len(present) < 2:
         return float("nan")
     if proba.shape[1] == 2:
