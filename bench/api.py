@@ -13,7 +13,6 @@ from, and ``report`` writes the chosen formats.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.config import Suite
 from bench.errors import ConfigError
-from bench.forkserver import start_forkserver
+from bench.forkserver import sleep_when_idle, start_forkserver
 from bench.schema import parse_metrics
 
 if TYPE_CHECKING:
@@ -58,8 +57,7 @@ def run(
     list. Failed units are rows with ``status = "error"``, as on the
     command line; nothing raises for them.
     """
-    # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    sleep_when_idle()  # idle threads sleep (read when the libraries load, just below)
     if executor == "local" and workers != 1:
         start_forkserver()  # workers fork from it: its imports overlap the suite's loading
     from bench.device import resolve_device

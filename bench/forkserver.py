@@ -24,19 +24,42 @@ import threading
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
+#: Idle threads sleep instead of spinning: OpenMP's (torch, XGBoost) with ``OMP_WAIT_POLICY``,
+#: OpenBLAS's (NumPy, SciPy: PCA, the linear algebra of the encoders' inputs) with
+#: ``OPENBLAS_THREAD_TIMEOUT`` at its minimum (2^4 cycles of spinning before a thread sleeps,
+#: against 2^28 by default). Each library reads its variable when it loads, so these are set
+#: before torch, XGBoost or NumPy is imported. Neither changes a result, only what waiting
+#: threads do: a fit's thread count comes from its data (:mod:`bench.threads`), so a large
+#: dataset's fit can run more threads than a small machine has cores, and spinning threads then
+#: take the cores from the ones with work (measured on 2 cores: the ``pca`` encoder's fit on
+#: connect_4, 45,038 x 126 one-hot columns on 4 threads, 7.6 s spinning, 3.8 s sleeping, with
+#: bit-identical components). On cores shared with other jobs, spinning slows everyone down.
+IDLE_ENV = {
+    "OMP_WAIT_POLICY": "PASSIVE",
+    "OPENBLAS_THREAD_TIMEOUT": "4",
+}
+
 #: Environment of the fork server and so of every worker: thread pools start at one thread (each
-#: fit raises its own count explicitly) and idle OpenMP threads sleep instead of spinning, so
-#: workers sharing cores (with each other or with other people's jobs) never burn them waiting;
-#: and no library starts a thread at import (a fork must not copy a process with threads).
+#: fit raises its own count explicitly), idle threads sleep (:data:`IDLE_ENV`), and no library
+#: starts a thread at import (a fork must not copy a process with threads).
 WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
-    "OMP_WAIT_POLICY": "PASSIVE",
+    **IDLE_ENV,
     "KMP_BLOCKTIME": "0",
     # pyarrow's jemalloc starts a purging thread when it loads; the server must start none.
     "JE_ARROW_MALLOC_CONF": "background_thread:false",
 }
+
+
+def sleep_when_idle() -> None:
+    """Set :data:`IDLE_ENV` in this process where the user has not set the variables, for the
+    work it runs itself (``--workers 1``) and the processes it starts (Dask's workers); it works
+    only before torch, XGBoost and NumPy load, as in ``bench run``."""
+    for name, value in IDLE_ENV.items():
+        os.environ.setdefault(name, value)
+
 
 #: Imported once by the fork server, so that no worker imports them again: everything a worker
 #: runs (torch, XGBoost, the encoders' implementations, scikit-learn's splits, scipy, and

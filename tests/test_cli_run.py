@@ -4,6 +4,7 @@ splits, one line when the cache lacks it, the dry run's plan, problems found bef
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,14 @@ def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
     assert result.exit_code == 0, result.output
     # 2 datasets × 2 folds × 3 seeds × (1 encoder × 2 + 1)
     assert "expected rows: 36" in result.output
+
+
+
+def test_run_lets_idle_openblas_threads_sleep(tiny_suite: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "")  # restored after the test
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT")
+    runner.invoke(app, ["run", str(tiny_suite), "--dry-run"])
+    assert os.environ.get("OPENBLAS_THREAD_TIMEOUT") == "4"
 
 
 NO_ROWS = """

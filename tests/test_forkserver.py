@@ -6,13 +6,20 @@ import os
 import sys
 from pathlib import Path
 
-from bench.forkserver import WORKER_ENV, forkserver_pid, start_forkserver, worker_context
+from bench.forkserver import (
+    WORKER_ENV,
+    forkserver_pid,
+    sleep_when_idle,
+    start_forkserver,
+    worker_context,
+)
 
 
 def _report(conn) -> None:
     """Runs in a forked worker: what it inherited from the server."""
     conn.send({"torch": "torch" in sys.modules, "xgboost": "xgboost" in sys.modules,
-               "omp": os.environ.get("OMP_NUM_THREADS")})
+               "omp": os.environ.get("OMP_NUM_THREADS"),
+               "openblas_timeout": os.environ.get("OPENBLAS_THREAD_TIMEOUT")})
     conn.close()
 
 
@@ -29,6 +36,25 @@ def _forked() -> dict:
 
 def test_workers_do_not_spin_wait() -> None:
     assert WORKER_ENV["OMP_WAIT_POLICY"] == "PASSIVE"
+
+
+def test_workers_openblas_threads_sleep_when_idle() -> None:
+    start_forkserver()
+    assert _forked()["openblas_timeout"] == "4"
+
+
+def test_sleep_when_idle_sets_what_the_user_left_unset(monkeypatch) -> None:
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "")  # restored after the test
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT")
+    sleep_when_idle()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "4"
+
+
+def test_sleep_when_idle_keeps_the_users_setting(monkeypatch) -> None:
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "4")  # restored after the test
+    sleep_when_idle()
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
 
 
 def test_workers_inherit_torch_already_imported() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shlex
 import signal
 from collections.abc import Iterator
@@ -72,14 +71,14 @@ def run(
     debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Run a benchmark suite: raw vs embedded vs raw+embedded features for XGBoost."""
-    # Idle OpenMP threads sleep rather than spin (read when torch/XGBoost load, just below): on
-    # cores shared with other work, spinning threads slow everyone down.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Idle threads sleep rather than spin (read when torch, XGBoost and NumPy load, just below):
+    # a large dataset's fits may run more threads than the cores, and other work may share them.
+    from bench.forkserver import sleep_when_idle, start_forkserver
+
+    sleep_when_idle()
     if executor == "local" and (workers != 1 or unit_timeout is not None) and not dry_run:
         # Worker processes fork from a server that imports torch and XGBoost once: start it now,
         # so that its imports overlap this command's own, the suite's loading and planning.
-        from bench.forkserver import start_forkserver
-
         start_forkserver()
     # The pipeline (torch, XGBoost) loads only when a command needs it: `bench --help` stays fast.
     from bench.check import check_suite
