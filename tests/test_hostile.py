@@ -299,8 +299,10 @@ def test_ctrl_c_at_any_moment_exits_130_with_one_line(after_s: float, tmp_path: 
 
     suite = _suite(tmp_path, [("iris_missing.csv", "target")], name="ctrlc")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    # 300 seeds: far longer than the last interrupt (with 30 the run ended in about 7 s on a fast
+    # 2-core machine, and the 6 s case skipped instead of testing anything).
     proc = subprocess.Popen([sys.executable, "-c", "from bench.cli import main; main()", "run",
-                             str(suite), "--out", str(tmp_path / "run"), "--seeds", "30", "-q"],
+                             str(suite), "--out", str(tmp_path / "run"), "--seeds", "300", "-q"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     time.sleep(after_s)
     proc.send_signal(signal.SIGINT)
