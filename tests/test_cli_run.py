@@ -72,7 +72,6 @@ def test_dry_run_prints_the_plan(tiny_suite: Path) -> None:
     assert "expected rows: 36" in result.output
 
 
-
 def test_run_lets_idle_openblas_threads_sleep(tiny_suite: Path, monkeypatch) -> None:
     monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "")  # restored after the test
     monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT")
