@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +80,16 @@ def _parts(out: Path) -> int:
     return len(list((out / "parts").glob("part-*.parquet"))) if (out / "parts").is_dir() else 0
 
 
+def _progress(out: Path, parts: int) -> Callable[[], bool]:
+    """At least ``parts`` parts, and at least one written by the run started now.
+
+    A resumed run starts with the parts its predecessor left, maybe already ``parts`` of them;
+    a signal sent at once would reach the interpreter before it installs its own handlers.
+    """
+    target = max(parts, _parts(out) + 1)
+    return lambda: _parts(out) >= target
+
+
 def _wait_for(condition, proc: subprocess.Popen[str], timeout: float = 300) -> bool:
     """Poll until ``condition()``; False if the process ended first."""
     deadline = time.monotonic() + timeout
@@ -104,12 +115,12 @@ def test_sigkill_at_several_moments_then_resume(suite: Path, reference: pd.DataF
                                                 tmp_path: Path) -> None:
     out = tmp_path / "run"
     kills = 0
-    # Right after the manifest appears (nothing computed yet), then after 2 and 5 parts.
-    conditions = [lambda: (out / "manifest.json").exists()] + [
-        (lambda k=k: _parts(out) >= k) for k in (2, 5)]
-    for condition in conditions:
+    # Right after the manifest appears (nothing computed yet), then after 2 and 5 parts, each
+    # time once the run just started has written a part of its own.
+    for parts in (0, 2, 5):
+        ready = _progress(out, parts) if parts else (out / "manifest.json").exists
         proc = _start(suite, out)
-        if _wait_for(condition, proc):
+        if _wait_for(ready, proc):
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
@@ -138,8 +149,9 @@ def test_sigterm_and_ctrl_c_flush_rows_and_say_how_to_resume(
     extra: list[str] = []
     # Signals land while items remain (8 in all), so the run cannot finish first.
     for sig, parts in ((signal.SIGTERM, 2), (signal.SIGINT, 4)):
+        ready = _progress(out, parts)
         proc = _start(suite, out, *extra)
-        assert _wait_for(lambda parts=parts: _parts(out) >= parts, proc)
+        assert _wait_for(ready, proc)
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 130, stderr
