@@ -101,40 +101,27 @@ def test_bench_against_the_plain_loop(benchmark, suite: Path, tmp_path: Path) ->
     loop = plain_loop(GRID)
     loop_s = time.perf_counter() - start
     assert len(loop) == len(GRID.datasets) * GRID.folds * len(GRID.seeds) * 7
-    cold_s: list[float] = []
-
-    def bench_run() -> None:
-        cold_s.append(_bench(suite, tmp_path / "cold", workers=None)[0])
-
-    benchmark.pedantic(bench_run, rounds=1, iterations=1)
+    cold_s, _ = benchmark.pedantic(_bench, args=(suite, tmp_path / "cold"),
+                                   kwargs={"workers": None}, rounds=1, iterations=1)
     warm_s, warm_rows = _bench(suite, tmp_path / "warm", workers=None)  # the server already up
     cores = usable_cores()
     compute_s = recorded_compute(warm_rows)
-    _report(benchmark, plain_loop_s=loop_s, bench_s=cold_s[0], speedup=loop_s / cold_s[0],
+    _report(benchmark, plain_loop_s=loop_s, bench_s=cold_s, speedup=loop_s / cold_s,
             bench_warm_s=warm_s, speedup_warm=loop_s / warm_s, cores=cores,
             compute_s=compute_s, ceiling=loop_s / (compute_s / cores))
 
 
 def test_parallel_efficiency(benchmark, suite: Path, tmp_path: Path) -> None:
     serial_s, serial_rows = _bench(suite, tmp_path / "serial", workers=1)
-    walls: list[float] = []
-
-    def parallel_run() -> None:
-        walls.append(_bench(suite, tmp_path / f"parallel{len(walls)}", workers=None)[0])
-
-    benchmark.pedantic(parallel_run, rounds=1, iterations=1)
+    parallel_s, _ = benchmark.pedantic(_bench, args=(suite, tmp_path / "parallel"),
+                                       kwargs={"workers": None}, rounds=1, iterations=1)
     cores = usable_cores()
-    _report(benchmark, serial_s=serial_s, parallel_s=walls[-1], cores=cores,
-            efficiency=serial_s / (walls[-1] * cores))
+    _report(benchmark, serial_s=serial_s, parallel_s=parallel_s, cores=cores,
+            efficiency=serial_s / (parallel_s * cores))
 
 
 def test_overhead(benchmark, suite: Path, tmp_path: Path) -> None:
-    results: list[tuple[float, pd.DataFrame]] = []
-
-    def serial_run() -> None:
-        results.append(_bench(suite, tmp_path / f"serial{len(results)}", workers=1))
-
-    benchmark.pedantic(serial_run, rounds=1, iterations=1)
-    wall_s, rows = results[-1]
+    wall_s, rows = benchmark.pedantic(_bench, args=(suite, tmp_path / "serial"),
+                                      kwargs={"workers": 1}, rounds=1, iterations=1)
     compute_s = recorded_compute(rows)
     _report(benchmark, wall_s=wall_s, compute_s=compute_s, overhead=wall_s / compute_s - 1)
